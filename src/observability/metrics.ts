@@ -1,0 +1,80 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Every metric Conflux exports, created once per process on one registry. Modules receive the
+ * object and record; nobody creates metrics elsewhere, so names and labels stay consistent.
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly httpRequests: Counter<'listener' | 'api' | 'route' | 'method' | 'status'>;
+  readonly httpDuration: Histogram<'listener' | 'api' | 'route'>;
+  readonly upstreamDuration: Histogram<'system' | 'outcome'>;
+  readonly runs: Counter<'flow' | 'status'>;
+  readonly runDuration: Histogram<'flow'>;
+  readonly stepDuration: Histogram<'flow' | 'step' | 'outcome'>;
+  readonly queueDepth: Gauge<'status'>;
+  readonly projectReloads: Counter<'outcome'>;
+}
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'conflux_process_' });
+  const registers = [registry];
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'conflux_http_requests_total',
+      help: 'HTTP requests answered, by listener, API, route template, method and status',
+      labelNames: ['listener', 'api', 'route', 'method', 'status'],
+      registers,
+    }),
+    httpDuration: new Histogram({
+      name: 'conflux_http_request_duration_seconds',
+      help: 'Time from request start to response end',
+      labelNames: ['listener', 'api', 'route'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    upstreamDuration: new Histogram({
+      name: 'conflux_upstream_duration_seconds',
+      help: 'Time of calls to systems, by system and outcome (ok, error, timeout)',
+      labelNames: ['system', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    runs: new Counter({
+      name: 'conflux_runs_total',
+      help: 'Flow runs finished, by flow and final status',
+      labelNames: ['flow', 'status'],
+      registers,
+    }),
+    runDuration: new Histogram({
+      name: 'conflux_run_duration_seconds',
+      help: 'Time from run creation to its end',
+      labelNames: ['flow'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    stepDuration: new Histogram({
+      name: 'conflux_step_duration_seconds',
+      help: 'Time of one step attempt, by flow, step and outcome',
+      labelNames: ['flow', 'step', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    queueDepth: new Gauge({
+      name: 'conflux_queue_runs',
+      help: 'Runs in the store by status (sampled)',
+      labelNames: ['status'],
+      registers,
+    }),
+    projectReloads: new Counter({
+      name: 'conflux_project_reloads_total',
+      help: 'Hot reloads of the project, by outcome (applied, rejected)',
+      labelNames: ['outcome'],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,16 @@
+export type {
+  ApiDefinition,
+  FlowDefinition,
+  JsonSchema,
+  MappingDefinition,
+  Project,
+  ProjectProblem,
+  ProjectSettings,
+  RouteDefinition,
+  RouteTarget,
+  SourceLocation,
+  StepDefinition,
+  SystemAuth,
+  SystemDefinition,
+  TriggerDefinition,
+} from './model.ts';

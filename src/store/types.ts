@@ -1,0 +1,151 @@
+/**
+ * The store's public contract: one repository per concept, implemented once over Kysely for
+ * both SQLite (embedded default) and PostgreSQL. Timestamps are epoch milliseconds; JSON
+ * columns are passed as plain values and (de)serialised inside the store.
+ */
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  /** Who the key belongs to (consumer name until identity grows consumers of its own). */
+  readonly consumer: string;
+  readonly name: string;
+  /** The visible, non-secret beginning of the key, for identification in lists and logs. */
+  readonly prefix: string;
+  /** HMAC-SHA-256 of the whole key (hex); the key itself is never stored. */
+  readonly hash: string;
+  readonly scopes: readonly string[];
+  readonly createdAt: number;
+  readonly expiresAt: number | null;
+  readonly revokedAt: number | null;
+  readonly lastUsedAt: number | null;
+}
+
+export interface ApiKeyRepository {
+  create(key: Omit<ApiKeyRecord, 'createdAt' | 'revokedAt' | 'lastUsedAt'>): Promise<ApiKeyRecord>;
+  findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  list(): Promise<ApiKeyRecord[]>;
+  revoke(id: string, at: number): Promise<boolean>;
+  touchLastUsed(id: string, at: number): Promise<void>;
+}
+
+/** A secret as stored: AES-256-GCM ciphertext under a per-secret data key wrapped by the KEK. */
+export interface SecretEnvelope {
+  readonly name: string;
+  readonly ciphertext: Buffer;
+  readonly iv: Buffer;
+  readonly tag: Buffer;
+  readonly wrappedKey: Buffer;
+  /** Identifies the KEK that wrapped the data key, so keys can be rotated. */
+  readonly kekId: string;
+  readonly updatedAt: number;
+}
+
+export interface SecretRepository {
+  put(envelope: SecretEnvelope): Promise<void>;
+  get(name: string): Promise<SecretEnvelope | undefined>;
+  listNames(): Promise<string[]>;
+  delete(name: string): Promise<boolean>;
+}
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'dead';
+
+export interface RunRecord {
+  readonly id: string;
+  readonly flow: string;
+  readonly flowVersion: string;
+  readonly status: RunStatus;
+  /** What started the run: `webhook`, `schedule`, `route`, `replay`... */
+  readonly triggerType: string;
+  readonly input: unknown;
+  readonly output: unknown;
+  readonly error: unknown;
+  readonly correlationId: string;
+  readonly attempts: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly finishedAt: number | null;
+  /** Earliest time a worker may (re)claim the run: retry backoff and scheduling. */
+  readonly availableAt: number;
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: number | null;
+}
+
+export type StepStatus = 'succeeded' | 'failed';
+
+export interface StepRecord {
+  readonly runId: string;
+  readonly stepId: string;
+  readonly status: StepStatus;
+  readonly input: unknown;
+  readonly output: unknown;
+  readonly error: unknown;
+  readonly attempts: number;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
+
+export interface RunFilter {
+  readonly flow?: string;
+  readonly status?: RunStatus;
+  readonly limit?: number;
+  /** Opaque cursor from a previous page (the last run's createdAt and id). */
+  readonly before?: string;
+}
+
+export interface RunRepository {
+  create(run: Pick<RunRecord, 'id' | 'flow' | 'flowVersion' | 'triggerType' | 'input' | 'correlationId'> & {
+    readonly availableAt?: number;
+  }): Promise<RunRecord>;
+  get(id: string): Promise<RunRecord | undefined>;
+  list(filter: RunFilter): Promise<{ runs: RunRecord[]; next: string | null }>;
+  /**
+   * Atomically leases up to `limit` runs that are queued (and available) or running with an
+   * expired lease. PostgreSQL uses FOR UPDATE SKIP LOCKED; SQLite a single write transaction.
+   */
+  claim(owner: string, leaseMs: number, limit: number, now: number): Promise<RunRecord[]>;
+  /** Extends the lease; false when the lease was lost (another owner took the run). */
+  renewLease(id: string, owner: string, leaseMs: number, now: number): Promise<boolean>;
+  /** Releases every lease (embedded single-process start: the previous process is gone). */
+  releaseAllLeases(): Promise<number>;
+  /** Finishes the run (status succeeded/failed/dead) if `owner` still holds it. */
+  finish(
+    id: string,
+    owner: string,
+    result: { status: 'succeeded' | 'failed' | 'dead'; output?: unknown; error?: unknown },
+    now: number,
+  ): Promise<boolean>;
+  /** Puts the run back to queued for a later attempt (retry with backoff). */
+  requeue(id: string, owner: string, availableAt: number, error: unknown, now: number): Promise<boolean>;
+  /** Records a completed step. Idempotent: a second save of the same (runId, stepId) is ignored. */
+  saveStep(step: StepRecord): Promise<void>;
+  listSteps(runId: string): Promise<StepRecord[]>;
+  countByStatus(): Promise<Record<RunStatus, number>>;
+}
+
+export interface ScheduleRepository {
+  /**
+   * Claims one fire of a schedule; true for exactly one caller across processes and restarts,
+   * so a cron tick never fires twice.
+   */
+  claimFire(scheduleKey: string, fireAt: number): Promise<boolean>;
+  lastFire(scheduleKey: string): Promise<number | undefined>;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+  readonly keys: ApiKeyRepository;
+  readonly secrets: SecretRepository;
+  readonly runs: RunRepository;
+  readonly schedules: ScheduleRepository;
+  /** Resolves when the database answers; throws STORE_UNAVAILABLE otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** postgres://... for PostgreSQL; otherwise the embedded SQLite file at `sqlitePath`. */
+  readonly databaseUrl?: string;
+  readonly sqlitePath: string;
+}
