@@ -5,7 +5,7 @@ import { ConfluxError, errorCatalogue, toProblem } from '../src/errors/index.ts'
 
 test('docs/errors.md lists every code of the catalogue, and nothing else', () => {
   const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
-  const documented = new Set([...doc.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
+  const documented = new Set([...doc.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1] ?? ''));
   const codes = Object.keys(errorCatalogue);
   assert.deepEqual(
     codes.filter((code) => !documented.has(code)),
