@@ -20,6 +20,7 @@ export const errorCatalogue = {
   // project files and configuration
   PROJECT_INVALID: { status: 422, kind: 'user', title: 'The project has errors' },
   PROJECT_NOT_FOUND: { status: 404, kind: 'user', title: 'No project at that path' },
+  PROJECT_EXISTS: { status: 409, kind: 'user', title: 'A project already exists at that path' },
   CONFIG_INVALID: { status: 500, kind: 'user', title: 'Invalid environment configuration' },
 
   // store
@@ -27,9 +28,11 @@ export const errorCatalogue = {
   STORE_CONFLICT: { status: 409, kind: 'user', title: 'The record already exists' },
   STORE_NOT_FOUND: { status: 404, kind: 'user', title: 'No such record' },
   STORE_MIGRATION_FAILED: { status: 500, kind: 'unexpected', title: 'A store migration failed' },
+  STORE_CURSOR_INVALID: { status: 400, kind: 'user', title: 'The paging cursor is not valid' },
 
   // secrets
   SECRET_NOT_FOUND: { status: 404, kind: 'user', title: 'No secret with that name' },
+  SECRET_NAME_INVALID: { status: 400, kind: 'user', title: 'The secret name is not valid' },
   SECRET_KEY_INVALID: { status: 500, kind: 'user', title: 'The key-encryption key is invalid' },
   SECRET_DECRYPT_FAILED: {
     status: 500,

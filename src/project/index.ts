@@ -1,3 +1,5 @@
+export { type FormatOptions, describeProblem, formatProblems, type ProblemReport, toProblemReport } from './format-problems.ts';
+export { type LoadProjectOptions, type LoadProjectResult, loadProject, PROJECT_FILE } from './load-project.ts';
 export type {
   ApiDefinition,
   FlowDefinition,
@@ -14,3 +16,6 @@ export type {
   SystemDefinition,
   TriggerDefinition,
 } from './model.ts';
+export { type ScaffoldOptions, type ScaffoldResult, scaffoldProject } from './scaffold-project.ts';
+export { schemaIds, schemasDirectory } from './schema-registry.ts';
+export { type ProjectWatcher, type WatchOptions, watchProject } from './watch-project.ts';

@@ -95,9 +95,11 @@ export interface RunFilter {
 }
 
 export interface RunRepository {
-  create(run: Pick<RunRecord, 'id' | 'flow' | 'flowVersion' | 'triggerType' | 'input' | 'correlationId'> & {
-    readonly availableAt?: number;
-  }): Promise<RunRecord>;
+  create(
+    run: Pick<RunRecord, 'id' | 'flow' | 'flowVersion' | 'triggerType' | 'input' | 'correlationId'> & {
+      readonly availableAt?: number;
+    },
+  ): Promise<RunRecord>;
   get(id: string): Promise<RunRecord | undefined>;
   list(filter: RunFilter): Promise<{ runs: RunRecord[]; next: string | null }>;
   /**
@@ -148,4 +150,10 @@ export interface StoreOptions {
   /** postgres://... for PostgreSQL; otherwise the embedded SQLite file at `sqlitePath`. */
   readonly databaseUrl?: string;
   readonly sqlitePath: string;
+  /**
+   * PostgreSQL only: the schema that holds Conflux's tables (created if missing; set as the
+   * search_path of every pool connection). Defaults to the connection's own search_path
+   * (normally `public`). Lets tests and shared databases keep separate, droppable namespaces.
+   */
+  readonly schema?: string;
 }

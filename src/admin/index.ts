@@ -1,0 +1,2 @@
+export type { AdminDependencies, ProjectSummary } from './ports.ts';
+export { createAdminServer } from './server.ts';

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { ConfluxError } from '../errors/index.ts';
+import { correlationIdFrom } from '../observability/index.ts';
+import { collectOpenApi } from './openapi.ts';
+import type { AdminDependencies } from './ports.ts';
+import { registerProblemHandlers } from './problems.ts';
+import { registerKeyRoutes } from './routes/keys.ts';
+import { registerProjectRoutes } from './routes/project.ts';
+import { registerRunRoutes } from './routes/runs.ts';
+import { registerSecretRoutes } from './routes/secrets.ts';
+
+/** Paths anyone on the admin listener may read: probes and Prometheus. */
+const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/api/v1/openapi.json']);
+
+export async function createAdminServer(deps: AdminDependencies, version: string): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1_048_576,
+    genReqId: (req) => correlationIdFrom(firstHeader(req.headers['x-request-id']) ?? randomUUID()),
+  });
+  registerProblemHandlers(app, deps.logger);
+  const openApi = collectOpenApi(app, { title: 'Conflux admin API', version });
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (OPEN_PATHS.has(request.url.split('?')[0] ?? '')) return;
+    const authorization = request.headers.authorization ?? '';
+    const token = authorization.startsWith('Bearer ') ? authorization.slice(7) : '';
+    if (token === '' || !deps.verifyAdminToken(token)) {
+      void reply.header('www-authenticate', 'Bearer realm="conflux-admin"');
+      throw new ConfluxError('AUTH_ADMIN_REQUIRED', 'Send an admin token as "Authorization: Bearer <token>".');
+    }
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpRequests.inc({ listener: 'admin', api: '', route, method: request.method, status: reply.statusCode });
+    deps.metrics.httpDuration.observe({ listener: 'admin', api: '', route }, reply.elapsedTime / 1000);
+    if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
+      deps.logger.info(
+        { msg: 'admin request', correlationId: request.id, method: request.method, route, status: reply.statusCode, totalMs: Math.round(reply.elapsedTime * 100) / 100 },
+      );
+    }
+  });
+
+  app.get('/healthz', () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = await deps.ready().catch(() => false);
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+  );
+  registerProjectRoutes(app, deps);
+  registerRunRoutes(app, deps);
+  registerKeyRoutes(app, deps);
+  registerSecretRoutes(app, deps);
+  app.get('/api/v1/openapi.json', () => openApi());
+  await app.ready();
+  return app;
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

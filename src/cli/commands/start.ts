@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import { type RunningPlatform, startPlatform } from '../../platform/index.ts';
+import { watchProject } from '../../project/index.ts';
+import type { Output } from '../output.ts';
+import { projectDirectory } from '../project-dir.ts';
+import { VERSION } from '../version.ts';
+
+const DEMO_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+interface StartOptions {
+  project?: string;
+  demoKey?: boolean;
+}
+
+export function registerStart(program: Command, output: (json: boolean) => Output): void {
+  program
+    .command('start')
+    .description('Start the gateway, the engine and the admin API for a project')
+    .option('--project <dir>', 'project folder (default: current folder)')
+    .option('--demo-key', 'issue an API key for consumer "demo" (valid 24 h) and print it')
+    .action(async (options: StartOptions) => {
+      await serve(options, output(false), false);
+    });
+  program
+    .command('dev')
+    .description('Start like "start", and reload the project whenever one of its files changes')
+    .option('--project <dir>', 'project folder (default: current folder)')
+    .option('--demo-key', 'issue an API key for consumer "demo" (valid 24 h) and print it')
+    .action(async (options: StartOptions) => {
+      await serve(options, output(false), true);
+    });
+}
+
+async function serve(options: StartOptions, out: Output, watch: boolean): Promise<void> {
+  const root = projectDirectory(options.project);
+  const platform = await startPlatform({ projectRoot: root, env: process.env, version: VERSION });
+  installSignalHandlers(platform);
+  out.line(`${out.paint('bold', 'Conflux')} ${VERSION} serving ${root}`);
+  out.line(`  gateway    ${platform.gatewayUrl}`);
+  out.line(`  admin API  ${platform.adminUrl}   (metrics: ${platform.adminUrl}/metrics)`);
+  if (platform.generatedAdminToken !== undefined) {
+    out.line('  admin token (shown once; set CONFLUX_ADMIN_TOKEN to choose your own):');
+    out.line(`    ${out.paint('yellow', platform.generatedAdminToken)}`);
+  }
+  if (options.demoKey === true) {
+    const issued = await platform.core.keys.create({
+      consumer: 'demo',
+      name: 'demo key from conflux start',
+      expiresAt: Date.now() + DEMO_KEY_TTL_MS,
+    });
+    out.line('  demo API key (consumer "demo", expires in 24 h):');
+    out.line(`    ${out.paint('green', issued.key)}`);
+  }
+  if (watch) {
+    const watcher = watchProject(
+      root,
+      () => {
+        platform.reload().then(
+          (result) => {
+            if (result.applied) out.line(out.paint('green', 'project reloaded'));
+            else
+              out.error(
+                `project change rejected (still serving the last good version):\n${result.problems
+                  .map((p) => `  ${p.file}:${p.line}:${p.column} ${p.message}`)
+                  .join('\n')}`,
+              );
+          },
+          (error: unknown) => out.error(`reload failed: ${String(error)}`),
+        );
+      },
+      { debounceMs: 200 },
+    );
+    process.once('exit', () => watcher.close());
+  }
+}
+
+function installSignalHandlers(platform: RunningPlatform): void {
+  const shutdown = (signal: string) => {
+    platform.logger.info({ signal }, 'signal received');
+    platform.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        platform.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

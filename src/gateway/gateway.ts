@@ -1,0 +1,193 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfluxError, toConfluxError } from '../errors/index.ts';
+import {
+  type Logger,
+  type Metrics,
+  childTrace,
+  correlationIdFrom,
+  parseTraceparent,
+} from '../observability/index.ts';
+import type { GatewayConfig } from './config.ts';
+import type { RequestContext } from './context.ts';
+import { sendJson, sendProblem } from './respond.ts';
+
+export interface GatewayOptions {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Readiness: the store answers and a project is loaded. */
+  readonly ready: () => Promise<boolean>;
+}
+
+export interface Gateway {
+  readonly server: Server;
+  /** Swaps the configuration; requests already running finish on the one they started with. */
+  apply(config: GatewayConfig): void;
+  listen(host: string, port: number): Promise<AddressInfo>;
+  /** Stops accepting, waits for in-flight requests up to the deadline, then closes the rest. */
+  drain(timeoutMs: number): Promise<void>;
+  inFlight(): number;
+}
+
+const HOOKS_PREFIX = '/hooks/';
+
+/**
+ * The gateway's request lifecycle, in order:
+ *   onRequest   correlation id, trace context, health endpoints
+ *   route       match method + path in the current configuration generation
+ *   policies    the route's chain (authentication first); any may reject
+ *   target      proxy, flow, ...
+ *   onResponse  access log line and metrics, whatever happened before
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  let config: GatewayConfig | undefined;
+  let draining = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 60_000 }, (req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
+    handle(req, res).catch((error: unknown) => options.logger.error({ err: error }, 'gateway handler crashed'));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const [path = '/', query = ''] = (req.url ?? '/').split('?', 2) as [string?, string?];
+    const correlationId = correlationIdFrom(header(req, 'x-request-id'));
+    const ctx: RequestContext = {
+      req,
+      res,
+      correlationId,
+      trace: childTrace(parseTraceparent(header(req, 'traceparent'))),
+      startedAt: process.hrtime.bigint(),
+      path,
+      query,
+      route: undefined,
+      params: {},
+      consumer: undefined,
+      upstreamMs: undefined,
+      rejectedBy: undefined,
+    };
+    res.setHeader('x-request-id', correlationId);
+    res.once('finish', () => onResponse(ctx));
+    if (draining) res.setHeader('connection', 'close');
+    try {
+      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (path === '/readyz') return await readiness(res);
+      const generation = config;
+      if (generation === undefined) throw new ConfluxError('GATEWAY_SHUTTING_DOWN', 'The gateway has no configuration yet.');
+      if (path.startsWith(HOOKS_PREFIX)) return await webhook(ctx, generation);
+      const result = generation.router.match(req.method ?? 'GET', path);
+      if (result.kind === 'not-found') {
+        throw new ConfluxError('GATEWAY_ROUTE_NOT_FOUND', `No route matches ${req.method} ${path}.`);
+      }
+      if (result.kind === 'method-not-allowed') {
+        res.setHeader('allow', result.allow.join(', '));
+        throw new ConfluxError('GATEWAY_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; allowed: ${result.allow.join(', ')}.`, {
+          details: { allow: result.allow },
+        });
+      }
+      const route = result.match.value;
+      ctx.route = route;
+      ctx.params = result.match.params;
+      for (const policy of route.policies) {
+        try {
+          await policy.apply(ctx);
+        } catch (error) {
+          ctx.rejectedBy = policy.name;
+          throw error;
+        }
+      }
+      await route.handler(ctx);
+    } catch (error) {
+      const failure = toConfluxError(error);
+      if (failure.kind === 'unexpected') options.logger.error({ err: error, correlationId }, 'request failed');
+      sendProblem(res, failure, correlationId, { policy: ctx.rejectedBy });
+    }
+  }
+
+  async function readiness(res: ServerResponse): Promise<void> {
+    const ready = config !== undefined && !draining && (await options.ready().catch(() => false));
+    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+  }
+
+  async function webhook(ctx: RequestContext, generation: GatewayConfig): Promise<void> {
+    const name = ctx.path.slice(HOOKS_PREFIX.length).replace(/\/+$/, '');
+    const endpoint = generation.webhooks.get(name);
+    if (endpoint === undefined) throw new ConfluxError('GATEWAY_ROUTE_NOT_FOUND', `No webhook is registered at ${ctx.path}.`);
+    if (ctx.req.method !== 'POST') {
+      ctx.res.setHeader('allow', 'POST');
+      throw new ConfluxError('GATEWAY_METHOD_NOT_ALLOWED', `Webhooks accept POST only, got ${ctx.req.method}.`);
+    }
+    await endpoint.handler(ctx);
+  }
+
+  function onResponse(ctx: RequestContext): void {
+    const seconds = Number(process.hrtime.bigint() - ctx.startedAt) / 1e9;
+    const api = ctx.route?.api ?? '';
+    const route = ctx.route?.template ?? (ctx.path.startsWith(HOOKS_PREFIX) ? ctx.path : 'unmatched');
+    const status = ctx.res.statusCode;
+    options.metrics.httpRequests.inc({ listener: 'gateway', api, route, method: ctx.req.method ?? '', status });
+    options.metrics.httpDuration.observe({ listener: 'gateway', api, route }, seconds);
+    if (ctx.path === '/healthz' || ctx.path === '/readyz') return;
+    options.logger.info(
+      {
+        msg: 'request',
+        correlationId: ctx.correlationId,
+        traceId: ctx.trace.traceId,
+        method: ctx.req.method,
+        path: ctx.path,
+        api,
+        route,
+        status,
+        consumer: ctx.consumer?.name,
+        rejectedBy: ctx.rejectedBy,
+        bytes: Number(ctx.res.getHeader('content-length') ?? 0) || undefined,
+        upstreamMs: ctx.upstreamMs === undefined ? undefined : round(ctx.upstreamMs),
+        totalMs: round(seconds * 1000),
+      },
+    );
+  }
+
+  return {
+    server,
+    apply(next) {
+      config = next;
+    },
+    listen(host, port) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    async drain(timeoutMs) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        const allDone = new Promise<void>((resolve) => {
+          drained = resolve;
+        });
+        const deadline = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+        await Promise.race([allDone, deadline]);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+    inFlight: () => inFlight,
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

@@ -1,0 +1,56 @@
+import { hkdfSync } from 'node:crypto';
+import { join } from 'node:path';
+import { type ApiKeyService, createApiKeyService } from '../identity/index.ts';
+import { type Logger, createLogger } from '../observability/index.ts';
+import { createRedactor, createVault, loadOrCreateKekFile, parseKek, type Redactor, type Vault } from '../secrets/index.ts';
+import { type Store, createStore } from '../store/index.ts';
+import type { Settings } from './settings.ts';
+
+/**
+ * The stateful core every entry point needs, the server and the CLI's offline commands
+ * (`conflux key create`, `conflux secret set`) alike: store, vault and key service.
+ */
+export interface Core {
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly vault: Vault;
+  readonly redactor: Redactor;
+  readonly keys: ApiKeyService;
+  close(): Promise<void>;
+}
+
+export function stateDirectory(projectRoot: string): string {
+  return join(projectRoot, '.conflux');
+}
+
+export async function openCore(options: {
+  projectRoot: string;
+  settings: Settings;
+  environment: string;
+  logger?: Logger;
+}): Promise<Core> {
+  const logger = options.logger ?? createLogger({ level: options.settings.logLevel });
+  const state = stateDirectory(options.projectRoot);
+  const kek =
+    options.settings.secretKey === undefined
+      ? await loadOrCreateKekFile(join(state, 'secret.key'), logger)
+      : parseKek(options.settings.secretKey);
+  const store = await createStore({
+    ...(options.settings.databaseUrl === undefined ? {} : { databaseUrl: options.settings.databaseUrl }),
+    sqlitePath: join(state, 'conflux.db'),
+  });
+  const redactor = createRedactor();
+  const vault = createVault({ store, kek, redactor });
+  // The key-hash pepper is derived from the KEK, so one secret protects both and a copy of
+  // the database alone cannot be used to test guessed keys.
+  const pepper = Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), 'conflux api-key hash v1', 32));
+  const keys = createApiKeyService({ store, pepper, environment: options.environment });
+  return {
+    logger,
+    store,
+    vault,
+    redactor,
+    keys,
+    close: () => store.close(),
+  };
+}

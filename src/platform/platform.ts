@@ -1,0 +1,182 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createAdminServer } from '../admin/index.ts';
+import { type Engine, createEngine } from '../engine/index.ts';
+import { ConfluxError } from '../errors/index.ts';
+import { type GatewayConfig, UpstreamPools, compileGateway, createGateway } from '../gateway/index.ts';
+import { createAdminAuth } from '../identity/index.ts';
+import { type Logger, type Metrics, createLogger, createMetrics } from '../observability/index.ts';
+import { type LoadProjectResult, type Project, type ProjectProblem, loadProject } from '../project/index.ts';
+import { type Core, openCore, stateDirectory } from './core.ts';
+import { createFlowRunner } from './flow-runner.ts';
+import { acquireInstanceLock } from './instance-lock.ts';
+import { summarizeProject } from './project-summary.ts';
+import { readSettings } from './settings.ts';
+import { type SystemsRuntime, createSystemsRuntimeManager } from './systems-runtime.ts';
+import { createUpstreamDirectory } from './upstream-directory.ts';
+
+export interface PlatformOptions {
+  readonly projectRoot: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly version: string;
+  /** Overrides the logger (tests capture output). */
+  readonly logger?: Logger;
+}
+
+export interface RunningPlatform {
+  readonly gatewayUrl: string;
+  readonly adminUrl: string;
+  /** Printed once when this start generated the admin token. */
+  readonly generatedAdminToken: string | undefined;
+  readonly core: Core;
+  readonly logger: Logger;
+  /** Loads the project again; applies it if valid, otherwise keeps the running one. */
+  reload(): Promise<{ applied: boolean; problems: ProjectProblem[] }>;
+  /** SIGTERM: stop accepting, drain requests and steps within the deadline, close the store. */
+  stop(): Promise<void>;
+}
+
+const LIMITS = { maxBodyBytes: 1_048_576, flowTimeoutMs: 30_000 };
+
+/** Loads and checks a project, including what needs the systems' API descriptions. */
+export async function validateProject(
+  projectRoot: string,
+  checkOperations: (project: Project) => Promise<ProjectProblem[]>,
+): Promise<LoadProjectResult> {
+  return loadProject(projectRoot, { extraChecks: checkOperations });
+}
+
+/** The composition root: builds every part from the project and the environment, then listens. */
+export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
+  const settings = readSettings(options.env);
+  const logger = options.logger ?? createLogger({ level: settings.logLevel });
+  const metrics = createMetrics();
+  const state = stateDirectory(options.projectRoot);
+  mkdirSync(state, { recursive: true, mode: 0o700 });
+
+  const bootstrapSystems = createSystemsRuntimeManager({ logger, metrics, resolveSecret: () => Promise.reject(new Error('unused')) });
+  const loaded = await validateProject(options.projectRoot, (p) => bootstrapSystems.checkOperations(p));
+  await bootstrapSystems.close();
+  if (loaded.project === undefined || loaded.problems.length > 0) {
+    throw new ConfluxError('PROJECT_INVALID', `The project at ${options.projectRoot} has ${loaded.problems.length} problem(s).`, {
+      details: { problems: loaded.problems },
+    });
+  }
+  let project = loaded.project;
+
+  const lock = settings.databaseUrl === undefined ? acquireInstanceLock(join(state, 'instance.lock')) : undefined;
+  const core = await openCore({ projectRoot: options.projectRoot, settings, environment: project.settings.environment, logger });
+  if (lock !== undefined) {
+    const released = await core.store.runs.releaseAllLeases();
+    if (released > 0) logger.warn({ runs: released }, 'resuming runs left by a previous process');
+  }
+  const resolveSecret = (name: string) => core.vault.get(name);
+  const systems = createSystemsRuntimeManager({ logger, metrics, resolveSecret });
+  let runtime: SystemsRuntime = await systems.build(project);
+
+  const engine: Engine = createEngine({
+    store: core.store,
+    systems: { call: (...args) => runtime.caller.call(...args) },
+    redact: (value) => core.redactor.redact(value),
+    logger,
+    metrics,
+  });
+  engine.load(project.flows, project.mappings);
+
+  const pools = new UpstreamPools();
+  const flows = createFlowRunner(engine);
+  const compile = (next: Project, nextRuntime: SystemsRuntime): GatewayConfig =>
+    compileGateway(next, {
+      keys: core.keys,
+      flows,
+      upstreams: createUpstreamDirectory(next, nextRuntime, resolveSecret),
+      pools,
+      limits: LIMITS,
+    });
+  const ready = async (): Promise<boolean> => {
+    await core.store.ping();
+    return true;
+  };
+  const gateway = createGateway({ logger, metrics, ready });
+  gateway.apply(compile(project, runtime));
+
+  const adminAuth = createAdminAuth({ token: settings.adminToken, hashFile: join(state, 'admin-token.sha256') });
+  const admin = await createAdminServer(
+    {
+      logger,
+      metrics,
+      keys: core.keys,
+      runs: core.store.runs,
+      secrets: { set: (name, value) => core.vault.set(name, value), list: () => core.vault.list() },
+      verifyAdminToken: (token) => adminAuth.verify(token),
+      ready,
+      project: () => summarizeProject(project, runtime),
+      replayRun: (runId, correlationId) => engine.replay(runId, correlationId),
+    },
+    options.version,
+  );
+
+  const gatewayAddress = await gateway.listen(
+    settings.gatewayHost ?? project.settings.gateway.host,
+    settings.gatewayPort ?? project.settings.gateway.port,
+  );
+  const adminAddress = await admin.listen({
+    host: settings.adminHost ?? project.settings.admin.host,
+    port: settings.adminPort ?? project.settings.admin.port,
+  });
+  engine.start();
+  const gatewayUrl = `http://${urlHost(gatewayAddress.address)}:${gatewayAddress.port}`;
+  logger.info({ gateway: gatewayUrl, admin: adminAddress, project: project.settings.name, store: core.store.dialect }, 'conflux started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    gatewayUrl,
+    adminUrl: adminAddress,
+    generatedAdminToken: adminAuth.generatedToken,
+    core,
+    logger,
+    async reload() {
+      const next = await validateProject(options.projectRoot, (p) => systems.checkOperations(p));
+      if (next.project === undefined || next.problems.length > 0) {
+        metrics.projectReloads.inc({ outcome: 'rejected' });
+        logger.warn({ problems: next.problems }, 'project change rejected; still serving the last good version');
+        return { applied: false, problems: next.problems };
+      }
+      try {
+        const nextRuntime = await systems.build(next.project);
+        const config = compile(next.project, nextRuntime);
+        engine.load(next.project.flows, next.project.mappings);
+        gateway.apply(config);
+        project = next.project;
+        runtime = nextRuntime;
+      } catch (error) {
+        metrics.projectReloads.inc({ outcome: 'rejected' });
+        logger.warn({ err: error }, 'project change rejected; still serving the last good version');
+        const message = error instanceof Error ? error.message : String(error);
+        return { applied: false, problems: [{ file: 'conflux.yaml', line: 1, column: 1, rule: 'apply', message }] };
+      }
+      metrics.projectReloads.inc({ outcome: 'applied' });
+      logger.info({ project: project.settings.name }, 'project reloaded');
+      return { applied: true, problems: [] };
+    },
+    stop() {
+      stopping ??= (async () => {
+        const deadline = project.settings.shutdownTimeoutMs;
+        logger.info({ timeoutMs: deadline }, 'shutting down: draining requests and steps');
+        await Promise.all([gateway.drain(deadline), engine.stop(deadline)]);
+        await admin.close();
+        await pools.close();
+        await systems.close();
+        await core.close();
+        lock?.release();
+        logger.info('conflux stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+function urlHost(address: string): string {
+  if (address === '0.0.0.0' || address === '::') return '127.0.0.1';
+  return address.includes(':') ? `[${address}]` : address;
+}

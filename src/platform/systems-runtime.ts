@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { ConfluxError } from '../errors/index.ts';
+import type { Logger, Metrics } from '../observability/index.ts';
+import type { Project, ProjectProblem } from '../project/index.ts';
+import {
+  type SystemCaller,
+  type SystemDescription,
+  createSystemCaller,
+  loadSystemDescription,
+  startMockServer,
+} from '../systems/index.ts';
+
+interface RunningMock {
+  readonly contentHash: string;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The systems of one project generation: their descriptions, where each lives (mocks are
+ * started here, on loopback ports), and the caller the engine uses. A reload builds a new
+ * runtime but keeps mock servers whose description did not change, so their state survives.
+ */
+export interface SystemsRuntime {
+  readonly descriptions: ReadonlyMap<string, SystemDescription>;
+  readonly baseUrls: ReadonlyMap<string, string>;
+  readonly caller: SystemCaller & { close(): Promise<void> };
+}
+
+export interface SystemsRuntimeManager {
+  build(project: Project): Promise<SystemsRuntime>;
+  /** Problems the project loader cannot see: operations that a route or step names but the description lacks. */
+  checkOperations(project: Project): Promise<ProjectProblem[]>;
+  close(): Promise<void>;
+}
+
+export function createSystemsRuntimeManager(deps: {
+  logger: Logger;
+  metrics: Metrics;
+  resolveSecret(name: string): Promise<string>;
+}): SystemsRuntimeManager {
+  const mocks = new Map<string, RunningMock>();
+  const descriptionCache = new Map<string, { hash: string; description: SystemDescription }>();
+  const callers: (SystemCaller & { close(): Promise<void> })[] = [];
+
+  async function describe(file: string): Promise<{ hash: string; description: SystemDescription }> {
+    const hash = createHash('sha256').update(await readFile(file)).digest('hex');
+    const cached = descriptionCache.get(file);
+    if (cached !== undefined && cached.hash === hash) return cached;
+    const entry = { hash, description: await loadSystemDescription(file) };
+    descriptionCache.set(file, entry);
+    return entry;
+  }
+
+  async function describeAll(project: Project): Promise<Map<string, { hash: string; description: SystemDescription }>> {
+    const out = new Map<string, { hash: string; description: SystemDescription }>();
+    for (const system of project.systems.values()) out.set(system.name, await describe(system.descriptionFile));
+    return out;
+  }
+
+  return {
+    async build(project) {
+      const described = await describeAll(project);
+      const baseUrls = new Map<string, string>();
+      for (const system of project.systems.values()) {
+        const entry = described.get(system.name);
+        if (entry === undefined) continue;
+        if (system.baseUrl !== 'mock') {
+          baseUrls.set(system.name, system.baseUrl);
+          continue;
+        }
+        let mock = mocks.get(system.name);
+        if (mock !== undefined && mock.contentHash !== entry.hash) {
+          await mock.close();
+          mock = undefined;
+        }
+        if (mock === undefined) {
+          const server = await startMockServer(entry.description, { host: '127.0.0.1', port: 0, logger: deps.logger });
+          mock = { contentHash: entry.hash, url: server.url, close: () => server.close() };
+          mocks.set(system.name, mock);
+          deps.logger.info({ system: system.name, url: server.url }, 'mock system started');
+        }
+        baseUrls.set(system.name, mock.url);
+      }
+      for (const [name, mock] of mocks) {
+        if (!project.systems.has(name) || project.systems.get(name)?.baseUrl !== 'mock') {
+          mocks.delete(name);
+          await mock.close();
+        }
+      }
+      const descriptions = new Map([...described].map(([name, entry]) => [name, entry.description]));
+      const caller = createSystemCaller({
+        systems: project.systems,
+        descriptions,
+        baseUrls,
+        resolveSecret: deps.resolveSecret,
+        logger: deps.logger,
+        metrics: deps.metrics,
+      });
+      callers.push(caller);
+      // Older callers stay open until close(): runs that started on them may still be calling.
+      return { descriptions, baseUrls, caller };
+    },
+
+    async checkOperations(project) {
+      const problems: ProjectProblem[] = [];
+      let described: Map<string, { description: SystemDescription }>;
+      try {
+        described = await describeAll(project);
+      } catch (error) {
+        const failure = error instanceof ConfluxError ? error : undefined;
+        const system = [...project.systems.values()].find((s) => failure?.message.includes(s.descriptionFile));
+        const source = system?.source ?? { file: 'conflux.yaml', line: 1, column: 1 };
+        return [{ ...source, rule: 'description', message: failure?.message ?? String(error) }];
+      }
+      const check = (system: string, operation: string, source: ProjectProblem) => {
+        const description = described.get(system)?.description;
+        if (description === undefined || description.operations.has(operation)) return;
+        const known = [...description.operations.keys()];
+        problems.push({
+          ...source,
+          rule: 'reference',
+          message: `operation "${operation}" does not exist on system "${system}"`,
+          found: operation,
+          expected: `one of ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`,
+        });
+      };
+      for (const api of project.apis.values()) {
+        for (const route of api.routes) {
+          if (route.target.kind === 'operation') {
+            check(route.target.system, route.target.operation, { ...route.source, rule: '', message: '' });
+          }
+        }
+      }
+      for (const flow of project.flows.values()) {
+        for (const step of flow.steps) {
+          if (step.type === 'call') check(step.system, step.operation, { ...step.source, rule: '', message: '' });
+        }
+      }
+      return problems;
+    },
+
+    async close() {
+      await Promise.all(callers.map((caller) => caller.close()));
+      await Promise.all([...mocks.values()].map((mock) => mock.close()));
+      mocks.clear();
+    },
+  };
+}

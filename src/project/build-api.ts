@@ -1,0 +1,41 @@
+import type { ApiFile, RouteFile } from './file-shapes.ts';
+import type { ApiDefinition, RouteTarget } from './model.ts';
+import type { YamlFile } from './yaml-file.ts';
+
+export const apiDefaults = {
+  basePath: '',
+  visibility: 'private',
+  // Secure by default: an API is open only when its file says `auth: { type: none }`.
+  auth: { type: 'apiKey', header: 'x-api-key' },
+} as const;
+
+/** An API file as the model; the schema has already made each route name exactly one target. */
+export function buildApi(file: ApiFile, yaml: YamlFile): ApiDefinition {
+  const auth = file.auth ?? apiDefaults.auth;
+  return {
+    name: file.name,
+    basePath: normalizeBasePath(file.basePath ?? apiDefaults.basePath),
+    visibility: file.visibility ?? apiDefaults.visibility,
+    auth: auth.type === 'none' ? { type: 'none' } : { type: 'apiKey', header: (auth.header ?? 'x-api-key').toLowerCase() },
+    routes: file.routes.map((route, index) => ({
+      method: route.method,
+      path: route.path,
+      target: routeTarget(route),
+      source: yaml.valueAt(['routes', index]),
+    })),
+    source: yaml.valueAt([]),
+  };
+}
+
+function routeTarget(route: RouteFile): RouteTarget {
+  if (route.flow !== undefined) return { kind: 'flow', flow: route.flow };
+  if (route.system !== undefined && route.operation !== undefined) {
+    return { kind: 'operation', system: route.system, operation: route.operation };
+  }
+  return { kind: 'url', url: route.url ?? '' };
+}
+
+/** `/v1/` means `/v1`; `/` means no prefix, so routes join as basePath + path. */
+function normalizeBasePath(basePath: string): string {
+  return basePath.replace(/\/+$/, '');
+}

@@ -1,0 +1,67 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ApiKeysTable, Database } from './db-schema.ts';
+import { decodeJson, encodeJson } from './json-column.ts';
+import type { ApiKeyRecord, ApiKeyRepository } from './types.ts';
+
+function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
+  return {
+    id: row.id,
+    consumer: row.consumer,
+    name: row.name,
+    prefix: row.prefix,
+    hash: row.hash,
+    scopes: decodeJson(row.scopes) as string[],
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+export function createApiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
+  return {
+    async create(key) {
+      const row = await db
+        .insertInto('api_keys')
+        .values({
+          id: key.id,
+          consumer: key.consumer,
+          name: key.name,
+          prefix: key.prefix,
+          hash: key.hash,
+          scopes: encodeJson([...key.scopes]) ?? '[]',
+          created_at: Date.now(),
+          expires_at: key.expiresAt,
+          revoked_at: null,
+          last_used_at: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toRecord(row);
+    },
+
+    async findByHash(hash) {
+      const row = await db.selectFrom('api_keys').selectAll().where('hash', '=', hash).executeTakeFirst();
+      return row === undefined ? undefined : toRecord(row);
+    },
+
+    async list() {
+      const rows = await db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute();
+      return rows.map(toRecord);
+    },
+
+    async revoke(id, at) {
+      const result = await db
+        .updateTable('api_keys')
+        .set({ revoked_at: at })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async touchLastUsed(id, at) {
+      await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
+    },
+  };
+}

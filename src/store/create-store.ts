@@ -1,0 +1,61 @@
+import { type Kysely, sql } from 'kysely';
+import { ConfluxError } from '../errors/index.ts';
+import { createApiKeyRepository } from './api-key-repository.ts';
+import { connectPostgres, isPostgresUrl } from './connect-postgres.ts';
+import { connectSqlite } from './connect-sqlite.ts';
+import type { Database } from './db-schema.ts';
+import { migrate } from './migrate.ts';
+import { createRunRepository } from './run-repository.ts';
+import { createScheduleRepository } from './schedule-repository.ts';
+import { createSecretRepository } from './secret-repository.ts';
+import { guardRepository, type StoreTarget, translateStoreError } from './store-errors.ts';
+import type { Store, StoreOptions } from './types.ts';
+
+function connect(options: StoreOptions): { db: Kysely<Database>; target: StoreTarget } {
+  const url = options.databaseUrl ?? '';
+  if (url === '') return connectSqlite(options.sqlitePath);
+  if (isPostgresUrl(url)) return connectPostgres(url, options.schema);
+  // Never echo the URL: it may carry a password. The scheme alone says what went wrong.
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? '(none)';
+  throw new ConfluxError(
+    'CONFIG_INVALID',
+    `The database URL has scheme ${scheme}; only PostgreSQL is supported`,
+    {
+      details: { expected: 'postgres://user:password@host:port/database or unset for embedded SQLite' },
+    },
+  );
+}
+
+/**
+ * Opens the store named by the options (PostgreSQL for a postgres:// URL, SQLite otherwise),
+ * brings its schema up to date, and returns the repositories. Throws STORE_UNAVAILABLE when
+ * the database cannot be reached, STORE_MIGRATION_FAILED when the schema cannot be migrated.
+ */
+export async function createStore(options: StoreOptions): Promise<Store> {
+  const { db, target } = connect(options);
+  try {
+    await migrate(db, target.dialect, options.schema);
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    throw translateStoreError(target, error);
+  }
+  let closed: Promise<void> | undefined;
+  return {
+    dialect: target.dialect,
+    keys: guardRepository(target, createApiKeyRepository(db)),
+    secrets: guardRepository(target, createSecretRepository(db)),
+    runs: guardRepository(target, createRunRepository(db, target.dialect)),
+    schedules: guardRepository(target, createScheduleRepository(db)),
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+      } catch (error) {
+        throw translateStoreError(target, error);
+      }
+    },
+    close() {
+      closed ??= db.destroy();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Kysely's view of the tables, the one place that names columns and their JS types. Column
+ * names are snake_case as in SQL; repositories map rows to the camelCase records of types.ts.
+ *
+ * JSON columns are `text` on SQLite and `jsonb` on PostgreSQL; both reach us as JSON text (the
+ * PostgreSQL pool is told not to parse jsonb) so one codec serves both dialects. Timestamps are
+ * epoch milliseconds (`bigint`, read back as numbers).
+ */
+import type { Generated } from 'kysely';
+
+/** JSON encoded as text: written with JSON.stringify, read with JSON.parse (see json-column.ts). */
+export type JsonText = string;
+
+export interface MigrationsTable {
+  version: number;
+  name: string;
+  applied_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  consumer: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  scopes: JsonText;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface SecretsTable {
+  name: string;
+  ciphertext: Buffer;
+  iv: Buffer;
+  tag: Buffer;
+  wrapped_key: Buffer;
+  kek_id: string;
+  updated_at: number;
+}
+
+export interface RunsTable {
+  id: string;
+  flow: string;
+  flow_version: string;
+  status: string;
+  trigger_type: string;
+  input: JsonText | null;
+  output: JsonText | null;
+  error: JsonText | null;
+  correlation_id: string;
+  attempts: Generated<number>;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+  available_at: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+}
+
+export interface StepsTable {
+  run_id: string;
+  step_id: string;
+  status: string;
+  input: JsonText | null;
+  output: JsonText | null;
+  error: JsonText | null;
+  attempts: number;
+  started_at: number;
+  finished_at: number;
+}
+
+export interface ScheduleFiresTable {
+  schedule_key: string;
+  fire_at: number;
+  claimed_at: number;
+}
+
+export interface Database {
+  conflux_migrations: MigrationsTable;
+  api_keys: ApiKeysTable;
+  secrets: SecretsTable;
+  runs: RunsTable;
+  steps: StepsTable;
+  schedule_fires: ScheduleFiresTable;
+}
