@@ -37,10 +37,20 @@ module.exports = {
       name: 'no-circular',
       severity: 'error',
       comment:
-        'Cycles make load order matter and modules impossible to test or replace alone. Break the ' +
-        'cycle by moving the shared part down a layer or by passing it in as an option.',
+        'A cycle of value imports makes load order matter and leaves half-initialised bindings. Break ' +
+        'it by moving the shared part down a layer or by passing it in as an option.',
       from: {},
-      to: { circular: true },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+    {
+      name: 'no-circular-between-modules',
+      severity: 'error',
+      comment:
+        'Modules form a directed graph, even through `import type`. Inside one module, types that ' +
+        'refer to each other across files (a context naming its route, the route naming its handler ' +
+        'taking the context) are fine: they vanish at run time and the module is one unit anyway.',
+      from: { path: '^src/([^/]+)' },
+      to: { circular: true, via: { pathNot: '^src/$1(/|$)' } },
     },
     {
       name: 'only-through-index',
@@ -93,7 +103,8 @@ module.exports = {
     {
       name: 'project-imports-only-errors',
       severity: 'error',
-      comment: 'The project model is the shared vocabulary of every module; it depends on nothing but errors.',
+      comment:
+        'The project model is the shared vocabulary of every module; it depends on nothing but errors.',
       from: { path: modules(['project']) },
       to: { path: '^src/', pathNot: modules(['project', 'errors']) },
     },
@@ -122,7 +133,8 @@ module.exports = {
     {
       name: 'no-undeclared-package',
       severity: 'error',
-      comment: 'The package is not in package.json: it works here only by accident of hoisting. `npm i -E` it.',
+      comment:
+        'The package is not in package.json: it works here only by accident of hoisting. `npm i -E` it.',
       from: {},
       to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
     },

@@ -76,6 +76,11 @@ export const errorCatalogue = {
   ENGINE_STEP_FAILED: { status: 502, kind: 'operational', title: 'A flow step failed' },
   ENGINE_RUN_TIMEOUT: { status: 504, kind: 'operational', title: 'The run did not finish in time' },
   ENGINE_PAYLOAD_INVALID: { status: 400, kind: 'user', title: 'The trigger payload is not valid' },
+  ENGINE_SCHEDULE_INVALID: {
+    status: 422,
+    kind: 'user',
+    title: 'A schedule trigger has an invalid cron pattern or time zone',
+  },
 
   // admin API and generic HTTP edges
   ADMIN_FORBIDDEN: { status: 403, kind: 'user', title: 'Not allowed' },

@@ -20,7 +20,10 @@ export function toProblem(error: ConfluxError, correlationId?: string, instance?
     type: TYPE_BASE + error.code.toLowerCase().replaceAll('_', '-'),
     title: error.title,
     status: error.status,
-    detail: error.kind === 'unexpected' ? 'An unexpected error occurred; see the logs for this correlation id.' : error.message,
+    detail:
+      error.kind === 'unexpected'
+        ? 'An unexpected error occurred; see the logs for this correlation id.'
+        : error.message,
     code: error.code,
     ...(error.kind === 'unexpected' ? {} : error.details),
   };

@@ -16,7 +16,10 @@ export function buildApi(file: ApiFile, yaml: YamlFile): ApiDefinition {
     name: file.name,
     basePath: normalizeBasePath(file.basePath ?? apiDefaults.basePath),
     visibility: file.visibility ?? apiDefaults.visibility,
-    auth: auth.type === 'none' ? { type: 'none' } : { type: 'apiKey', header: (auth.header ?? 'x-api-key').toLowerCase() },
+    auth:
+      auth.type === 'none'
+        ? { type: 'none' }
+        : { type: 'apiKey', header: (auth.header ?? 'x-api-key').toLowerCase() },
     routes: file.routes.map((route, index) => ({
       method: route.method,
       path: route.path,

@@ -35,15 +35,26 @@ export function buildFlow(
     ...(file.output === undefined ? {} : { output: file.output }),
     retry,
   };
-  const usedMappings = [...new Set(steps.flatMap((step) => (step.type === 'map' && step.mapping ? [step.mapping] : [])))]
+  const usedMappings = [
+    ...new Set(steps.flatMap((step) => (step.type === 'map' && step.mapping ? [step.mapping] : []))),
+  ]
     .sort()
     .map((name) => mappings.get(name)?.expression ?? '');
   return { ...definition, version: flowVersion(definition, usedMappings), source: yaml.valueAt([]) };
 }
 
-function buildTrigger(trigger: TriggerFile, flowName: string, source: TriggerDefinition['source']): TriggerDefinition {
+function buildTrigger(
+  trigger: TriggerFile,
+  flowName: string,
+  source: TriggerDefinition['source'],
+): TriggerDefinition {
   if (trigger.type === 'webhook') {
-    return { type: 'webhook', path: trigger.path ?? flowName, mode: trigger.mode ?? flowDefaults.webhookMode, source };
+    return {
+      type: 'webhook',
+      path: trigger.path ?? flowName,
+      mode: trigger.mode ?? flowDefaults.webhookMode,
+      source,
+    };
   }
   return {
     type: 'schedule',
@@ -70,7 +81,13 @@ function buildStep(
     };
   }
   if (step.mapping !== undefined) {
-    return { id: step.id, type: 'map', expression: mappings.get(step.mapping)?.expression ?? '', mapping: step.mapping, source };
+    return {
+      id: step.id,
+      type: 'map',
+      expression: mappings.get(step.mapping)?.expression ?? '',
+      mapping: step.mapping,
+      source,
+    };
   }
   return { id: step.id, type: 'map', expression: step.expression ?? '', source };
 }

@@ -1,5 +1,11 @@
 import { Cron } from 'croner';
-import type { ApiDefinition, FlowDefinition, MappingDefinition, ProjectProblem, SystemDefinition } from './model.ts';
+import type {
+  ApiDefinition,
+  FlowDefinition,
+  MappingDefinition,
+  ProjectProblem,
+  SystemDefinition,
+} from './model.ts';
 import { renderPath } from './schema-problems.ts';
 import { didYouMean } from './suggest.ts';
 import type { PathSegment, YamlFile } from './yaml-file.ts';
@@ -33,10 +39,18 @@ function checkRoutes(context: ReferenceContext): ProjectProblem[] {
     api.routes.forEach((route, index) => {
       const at = ['routes', index];
       const { target } = route;
-      if (target.kind === 'flow' && !context.flows.has(target.flow) && !context.broken.flows.has(target.flow)) {
+      if (
+        target.kind === 'flow' &&
+        !context.flows.has(target.flow) &&
+        !context.broken.flows.has(target.flow)
+      ) {
         problems.push(unknown('flow', target.flow, context.flows.keys(), yaml, [...at, 'flow']));
       }
-      if (target.kind === 'operation' && !context.systems.has(target.system) && !context.broken.systems.has(target.system)) {
+      if (
+        target.kind === 'operation' &&
+        !context.systems.has(target.system) &&
+        !context.broken.systems.has(target.system)
+      ) {
         problems.push(unknown('system', target.system, context.systems.keys(), yaml, [...at, 'system']));
       }
       // Two routes on the same method and path differ only in parameter names: the router
@@ -77,12 +91,19 @@ function checkFlows(context: ReferenceContext): ProjectProblem[] {
           expected: 'an id unique in the flow',
         });
       }
-      if (step.type === 'call' && !context.systems.has(step.system) && !context.broken.systems.has(step.system)) {
+      if (
+        step.type === 'call' &&
+        !context.systems.has(step.system) &&
+        !context.broken.systems.has(step.system)
+      ) {
         problems.push(unknown('system', step.system, context.systems.keys(), yaml, [...at, 'system']));
       }
       if (step.type === 'map' && step.mapping !== undefined && !context.mappings.has(step.mapping)) {
         const problem = unknown('mapping', step.mapping, context.mappings.keys(), yaml, [...at, 'mapping']);
-        problems.push({ ...problem, expected: `a file mappings/${step.mapping}.jsonata, or ${problem.expected}` });
+        problems.push({
+          ...problem,
+          expected: `a file mappings/${step.mapping}.jsonata, or ${problem.expected}`,
+        });
       }
     });
     flow.triggers.forEach((trigger, index) => {
@@ -154,6 +175,7 @@ function unknown(
     rule: 'reference',
     message: `${renderPath(path)}: no ${kind} named "${name}"${didYouMean(name, names)}`,
     found: `"${name}"`,
-    expected: names.length === 0 ? `a ${kind} defined in the project (there are none)` : `one of ${names.join(', ')}`,
+    expected:
+      names.length === 0 ? `a ${kind} defined in the project (there are none)` : `one of ${names.join(', ')}`,
   };
 }

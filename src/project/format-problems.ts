@@ -5,7 +5,8 @@ export interface FormatOptions {
   readonly color: boolean;
 }
 
-const paint = (code: number, on: boolean) => (text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+const paint = (code: number, on: boolean) => (text: string) =>
+  on ? `\u001b[${code}m${text}\u001b[0m` : text;
 
 /**
  * Problems for a terminal, one block each:
@@ -23,7 +24,9 @@ export function formatProblems(problems: readonly ProjectProblem[], options: For
   const dim = paint(2, options.color);
   const lines: string[] = [];
   for (const problem of problems) {
-    lines.push(`${location(`${problem.file}:${problem.line}:${problem.column}`)}  ${rule(problem.rule)}  ${problem.message}`);
+    lines.push(
+      `${location(`${problem.file}:${problem.line}:${problem.column}`)}  ${rule(problem.rule)}  ${problem.message}`,
+    );
     if (problem.found !== undefined) lines.push(`    ${dim('found:')}    ${problem.found}`);
     if (problem.expected !== undefined) lines.push(`    ${dim('expected:')} ${problem.expected}`);
   }

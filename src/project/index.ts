@@ -1,5 +1,16 @@
-export { type FormatOptions, describeProblem, formatProblems, type ProblemReport, toProblemReport } from './format-problems.ts';
-export { type LoadProjectOptions, type LoadProjectResult, loadProject, PROJECT_FILE } from './load-project.ts';
+export {
+  describeProblem,
+  type FormatOptions,
+  formatProblems,
+  type ProblemReport,
+  toProblemReport,
+} from './format-problems.ts';
+export {
+  type LoadProjectOptions,
+  type LoadProjectResult,
+  loadProject,
+  PROJECT_FILE,
+} from './load-project.ts';
 export type {
   ApiDefinition,
   FlowDefinition,

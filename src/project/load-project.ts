@@ -17,8 +17,8 @@ import type {
   ProjectSettings,
   SystemDefinition,
 } from './model.ts';
-import { type FileKind, validatorFor } from './schema-registry.ts';
 import { schemaProblems } from './schema-problems.ts';
+import { type FileKind, validatorFor } from './schema-registry.ts';
 import { parseYamlFile, type YamlFile } from './yaml-file.ts';
 
 export interface LoadProjectOptions {
@@ -46,12 +46,19 @@ export const PROJECT_FILE = 'conflux.yaml';
  * stopping at the first. Throws PROJECT_NOT_FOUND only when there is no conflux.yaml at all,
  * since then there is no file to point a problem at.
  */
-export async function loadProject(root: string, options: LoadProjectOptions = {}): Promise<LoadProjectResult> {
+export async function loadProject(
+  root: string,
+  options: LoadProjectOptions = {},
+): Promise<LoadProjectResult> {
   const absoluteRoot = resolve(root);
   if (!existsSync(join(absoluteRoot, PROJECT_FILE))) {
-    throw new ConfluxError('PROJECT_NOT_FOUND', `No ${PROJECT_FILE} in ${absoluteRoot}; run \`conflux init\` to create a project`, {
-      details: { root: absoluteRoot },
-    });
+    throw new ConfluxError(
+      'PROJECT_NOT_FOUND',
+      `No ${PROJECT_FILE} in ${absoluteRoot}; run \`conflux init\` to create a project`,
+      {
+        details: { root: absoluteRoot },
+      },
+    );
   }
   const problems: ProjectProblem[] = [];
   const read = async <T>(file: string, kind: FileKind): Promise<{ value?: T; yaml?: YamlFile }> => {
@@ -124,7 +131,10 @@ export async function loadProject(root: string, options: LoadProjectOptions = {}
 }
 
 /** mappings/<name>.jsonata, one expression per file; the file name is the mapping's name. */
-async function loadMappings(root: string, problems: ProjectProblem[]): Promise<Map<string, MappingDefinition>> {
+async function loadMappings(
+  root: string,
+  problems: ProjectProblem[],
+): Promise<Map<string, MappingDefinition>> {
   const mappings = new Map<string, MappingDefinition>();
   for (const file of await listFiles(root, 'mappings', ['.jsonata'])) {
     const name = basename(file, '.jsonata');
@@ -204,7 +214,9 @@ async function listFiles(root: string, folder: string, extensions: readonly stri
     throw error;
   }
   return entries
-    .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && extensions.includes(extname(entry.name)))
+    .filter(
+      (entry) => entry.isFile() && !entry.name.startsWith('.') && extensions.includes(extname(entry.name)),
+    )
     .map((entry) => `${folder}/${entry.name}`)
     .sort();
 }

@@ -26,7 +26,12 @@ export interface ProjectSettings {
 
 export type SystemAuth =
   | { readonly type: 'none' }
-  | { readonly type: 'apiKey'; readonly in: 'header' | 'query'; readonly name: string; readonly secret: string }
+  | {
+      readonly type: 'apiKey';
+      readonly in: 'header' | 'query';
+      readonly name: string;
+      readonly secret: string;
+    }
   | { readonly type: 'bearer'; readonly secret: string }
   | { readonly type: 'basic'; readonly username: string; readonly secret: string };
 

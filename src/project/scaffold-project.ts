@@ -28,21 +28,33 @@ export async function scaffoldProject(dir: string, options: ScaffoldOptions = {}
   const root = resolve(dir);
   const name = options.name ?? nameFromFolder(root);
   if (!NAME.test(name)) {
-    throw new ConfluxError('PROJECT_INVALID', `Project name "${name}" is not valid: use lowercase letters, digits and dashes, starting with a letter`, {
-      details: { name },
-    });
+    throw new ConfluxError(
+      'PROJECT_INVALID',
+      `Project name "${name}" is not valid: use lowercase letters, digits and dashes, starting with a letter`,
+      {
+        details: { name },
+      },
+    );
   }
   if (existsSync(join(root, PROJECT_FILE))) {
-    throw new ConfluxError('PROJECT_EXISTS', `${join(root, PROJECT_FILE)} already exists; conflux init never overwrites a project`, {
-      details: { root },
-    });
+    throw new ConfluxError(
+      'PROJECT_EXISTS',
+      `${join(root, PROJECT_FILE)} already exists; conflux init never overwrites a project`,
+      {
+        details: { root },
+      },
+    );
   }
   const files = scaffoldFiles(name);
   const taken = Object.keys(files).filter((file) => existsSync(join(root, file)));
   if (taken.length > 0) {
-    throw new ConfluxError('PROJECT_EXISTS', `${root} already has ${taken.join(', ')}; move them away or init another folder`, {
-      details: { root, files: taken },
-    });
+    throw new ConfluxError(
+      'PROJECT_EXISTS',
+      `${root} already has ${taken.join(', ')}; move them away or init another folder`,
+      {
+        details: { root, files: taken },
+      },
+    );
   }
   for (const [file, text] of Object.entries(files)) {
     await mkdir(dirname(join(root, file)), { recursive: true });

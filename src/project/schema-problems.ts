@@ -19,7 +19,10 @@ export function schemaProblems(errors: readonly ErrorObject[], yaml: YamlFile): 
     errors.flatMap((error) => {
       if (error.keyword !== 'additionalProperties') return [];
       const allowed = Object.keys(((error.parentSchema ?? {}) as SchemaNode).properties ?? {});
-      const suggestion = closest(String((error.params as { additionalProperty: unknown }).additionalProperty), allowed);
+      const suggestion = closest(
+        String((error.params as { additionalProperty: unknown }).additionalProperty),
+        allowed,
+      );
       return suggestion === undefined ? [] : [`${error.instancePath}/${suggestion}`];
     }),
   );
@@ -28,7 +31,10 @@ export function schemaProblems(errors: readonly ErrorObject[], yaml: YamlFile): 
       !isChoiceBranch(error) &&
       // propertyNames repeats, vaguely, the error of its inner keyword, which names the key.
       error.keyword !== 'propertyNames' &&
-      !(error.keyword === 'required' && suggested.has(`${error.instancePath}/${String(error.params.missingProperty)}`)),
+      !(
+        error.keyword === 'required' &&
+        suggested.has(`${error.instancePath}/${String(error.params.missingProperty)}`)
+      ),
   );
   // All properties missing from one map make one problem, not one each.
   const missing = new Map<string, string[]>();
@@ -41,7 +47,9 @@ export function schemaProblems(errors: readonly ErrorObject[], yaml: YamlFile): 
   for (const error of kept) {
     const path = toPath(error.instancePath, yaml.value);
     const problem =
-      error.keyword === 'required' ? describeMissing(missing.get(error.instancePath) ?? [], error.data, path, yaml) : describe(error, path, yaml);
+      error.keyword === 'required'
+        ? describeMissing(missing.get(error.instancePath) ?? [], error.data, path, yaml)
+        : describe(error, path, yaml);
     const key = `${problem.line}:${problem.column}:${problem.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -52,7 +60,12 @@ export function schemaProblems(errors: readonly ErrorObject[], yaml: YamlFile): 
 
 function describe(error: ErrorObject, path: PathSegment[], yaml: YamlFile): ProjectProblem {
   const subject = path.length === 0 ? '' : `${renderPath(path)}: `;
-  const at = (location: SourceLocation, message: string, found?: string, expected?: string): ProjectProblem => ({
+  const at = (
+    location: SourceLocation,
+    message: string,
+    found?: string,
+    expected?: string,
+  ): ProjectProblem => ({
     ...location,
     rule: 'schema',
     message: subject + message,
@@ -84,7 +97,12 @@ function describe(error: ErrorObject, path: PathSegment[], yaml: YamlFile): Proj
       );
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
-      return at(here, `unknown value${didYouMean(String(data), allowed)}`, render(data), `one of ${allowed.join(', ')}`);
+      return at(
+        here,
+        `unknown value${didYouMean(String(data), allowed)}`,
+        render(data),
+        `one of ${allowed.join(', ')}`,
+      );
     }
     case 'const':
       return at(here, 'unexpected value', render(data), render(params.allowedValue));
@@ -107,7 +125,12 @@ function describe(error: ErrorObject, path: PathSegment[], yaml: YamlFile): Proj
             : `a string matching /${String(params.pattern)}/`;
       const { propertyName } = error as { propertyName?: string };
       if (propertyName !== undefined) {
-        return at(yaml.keyAt([...path, propertyName]), `invalid key "${propertyName}"`, `"${propertyName}"`, expected);
+        return at(
+          yaml.keyAt([...path, propertyName]),
+          `invalid key "${propertyName}"`,
+          `"${propertyName}"`,
+          expected,
+        );
       }
       return at(here, 'not in the expected form', render(data), expected);
     }
@@ -132,7 +155,12 @@ function describe(error: ErrorObject, path: PathSegment[], yaml: YamlFile): Proj
   }
 }
 
-function describeMissing(names: readonly string[], data: unknown, path: PathSegment[], yaml: YamlFile): ProjectProblem {
+function describeMissing(
+  names: readonly string[],
+  data: unknown,
+  path: PathSegment[],
+  yaml: YamlFile,
+): ProjectProblem {
   const quoted = names.map((name) => `"${name}"`).join(', ');
   return {
     ...yaml.valueAt(path),
@@ -160,7 +188,8 @@ function describeTag(
     return String(properties[tag]?.const ?? '?');
   });
   const expected = `one of ${allowed.join(', ')}`;
-  if (params.tagValue === undefined) return at(yaml.valueAt(path), `missing required property "${tag}"`, undefined, expected);
+  if (params.tagValue === undefined)
+    return at(yaml.valueAt(path), `missing required property "${tag}"`, undefined, expected);
   const value = params.tagValue;
   const subject = `${renderPath([...path, tag])}: `;
   const location = yaml.valueAt([...path, tag]);
@@ -180,7 +209,9 @@ function describeChoice(error: ErrorObject, here: SourceLocation, at: At): Proje
   const options = branches.map((branch) => (branch.required as string[]).join(' + '));
   const names = new Set(branches.flatMap((branch) => branch.required as string[]));
   const present =
-    error.data !== null && typeof error.data === 'object' ? Object.keys(error.data).filter((key) => names.has(key)) : [];
+    error.data !== null && typeof error.data === 'object'
+      ? Object.keys(error.data).filter((key) => names.has(key))
+      : [];
   const none = (error.params as { passingSchemas: unknown }).passingSchemas === null;
   return at(
     here,
@@ -191,7 +222,11 @@ function describeChoice(error: ErrorObject, here: SourceLocation, at: At): Proje
 }
 
 function isChoiceBranch(error: ErrorObject): boolean {
-  return error.keyword === 'required' && /\/oneOf\/\d+\/required$/.test(error.schemaPath) && isBareRequired(error.parentSchema);
+  return (
+    error.keyword === 'required' &&
+    /\/oneOf\/\d+\/required$/.test(error.schemaPath) &&
+    isBareRequired(error.parentSchema)
+  );
 }
 
 function isBareRequired(schema: unknown): boolean {
@@ -211,7 +246,10 @@ function toPath(pointer: string, value: unknown): PathSegment[] {
       current = current[index];
     } else {
       path.push(segment);
-      current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[segment] : undefined;
+      current =
+        current !== null && typeof current === 'object'
+          ? (current as Record<string, unknown>)[segment]
+          : undefined;
     }
   }
   return path;
@@ -221,7 +259,11 @@ function toPath(pointer: string, value: unknown): PathSegment[] {
 export function renderPath(path: readonly PathSegment[]): string {
   return path
     .map((segment, index) =>
-      typeof segment === 'number' ? `[${segment}]` : /^[A-Za-z_$][\w$-]*$/.test(segment) ? `${index === 0 ? '' : '.'}${segment}` : `["${segment}"]`,
+      typeof segment === 'number'
+        ? `[${segment}]`
+        : /^[A-Za-z_$][\w$-]*$/.test(segment)
+          ? `${index === 0 ? '' : '.'}${segment}`
+          : `["${segment}"]`,
     )
     .join('');
 }

@@ -42,7 +42,13 @@ function compileAll(): Map<FileKind, ValidateFunction> {
   // verbose: errors carry their schema, which names the allowed properties and x-expected text.
   // strictRequired is off because `oneOf: [{required: [a]}, {required: [b]}]` is the idiom for
   // "exactly one of", and those branches do not repeat the properties.
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, discriminator: true, verbose: true });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    discriminator: true,
+    verbose: true,
+  });
   const addFormats = addFormatsModule as unknown as (instance: Ajv2020) => void;
   addFormats(ajv);
   // Our annotation: a human phrase for what a pattern accepts, used in problem messages.

@@ -8,7 +8,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
-    const distance = isTruncation(word, candidate) ? 1 : editDistance(word.toLowerCase(), candidate.toLowerCase());
+    const distance = isTruncation(word, candidate)
+      ? 1
+      : editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
@@ -19,7 +21,11 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 
 /** `backof` for `backoffMs`: a word cut short is a typo too, whatever the edit distance. */
 function isTruncation(word: string, candidate: string): boolean {
-  return word.length >= 4 && candidate.length > word.length && candidate.toLowerCase().startsWith(word.toLowerCase());
+  return (
+    word.length >= 4 &&
+    candidate.length > word.length &&
+    candidate.toLowerCase().startsWith(word.toLowerCase())
+  );
 }
 
 /** Damerau-Levenshtein (optimal string alignment): a swap of two letters counts as one edit. */
@@ -33,7 +39,11 @@ function editDistance(a: string, b: string): number {
     const previous = rows[i - 1] as number[];
     for (let j = 1; j <= b.length; j += 1) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
+      let value = Math.min(
+        (previous[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
         value = Math.min(value, ((rows[i - 2] as number[])[j - 2] as number) + 1);
       }

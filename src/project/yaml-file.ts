@@ -40,7 +40,9 @@ export function parseYamlFile(file: string, text: string): YamlFile {
     let key: Node | null = null;
     for (const segment of path) {
       if (isMap(node)) {
-        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+        const pair = node.items.find(
+          (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+        );
         if (pair === undefined) return { node, key, complete: false };
         key = isScalar(pair.key) ? pair.key : null;
         // A key written with no value (`auth:`) has no value node; the key is the best place.

@@ -26,8 +26,11 @@ export interface Vault {
   has(name: string): Promise<boolean>;
   list(): Promise<string[]>;
   delete(name: string): Promise<boolean>;
-  /** Re-wraps every data key sealed by a previous KEK under the current one; returns how many. */
-  rotate(): Promise<number>;
+  /**
+   * Re-wraps every data key sealed by a previous KEK under the current one. `failed` names the
+   * secrets that could not be opened (unknown KEK, altered); they are left as they were.
+   */
+  rotate(): Promise<{ rotated: number; failed: string[] }>;
 }
 
 export function createVault(options: VaultOptions): Vault {
@@ -94,19 +97,26 @@ export function createVault(options: VaultOptions): Vault {
     },
 
     async rotate() {
-      let rotated = 0;
+      const result = { rotated: 0, failed: [] as string[] };
       for (const name of await repository.listNames()) {
         const envelope = await repository.get(name);
         if (envelope === undefined || envelope.kekId === kekId) continue;
-        const dataKey = unwrapDataKey(envelope, keyFor(envelope));
+        let dataKey: Buffer;
+        try {
+          dataKey = unwrapDataKey(envelope, keyFor(envelope));
+        } catch {
+          // One unreadable secret must not leave the others on the old key.
+          result.failed.push(name);
+          continue;
+        }
         try {
           await repository.put({ ...envelope, ...wrapDataKey(dataKey, name, options.kek), updatedAt: now() });
         } finally {
           dataKey.fill(0);
         }
-        rotated++;
+        result.rotated++;
       }
-      return rotated;
+      return result;
     },
   };
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ConfluxError } from '../../src/errors/index.ts';
@@ -30,7 +30,12 @@ describe('loadProject on a valid project', () => {
     assert.equal(inventory.descriptionFile, join(retailFixture, 'specs/inventory.openapi.yaml'));
     assert.ok(existsSync(inventory.descriptionFile));
     assert.equal(inventory.baseUrl, 'mock');
-    assert.deepEqual(inventory.auth, { type: 'apiKey', in: 'header', name: 'x-api-key', secret: 'inventory-key' });
+    assert.deepEqual(inventory.auth, {
+      type: 'apiKey',
+      in: 'header',
+      name: 'x-api-key',
+      secret: 'inventory-key',
+    });
     assert.deepEqual(inventory.retry, { attempts: 3, backoffMs: 200 });
     assert.equal(inventory.timeoutMs, 5000);
     assert.deepEqual(inventory.source, { file: 'systems/inventory.yaml', line: 1, column: 1 });
@@ -82,7 +87,10 @@ describe('loadProject on a valid project', () => {
     assert.equal(order?.type === 'map' ? order.mapping : '', 'normalize-order');
     assert.match(order?.type === 'map' ? order.expression : '', /\$uppercase\(trigger\.body\.sku\)/);
     assert.deepEqual(stock?.source, { file: 'flows/place-order.yaml', line: 9, column: 5 });
-    assert.equal(calc?.type === 'map' ? calc.expression : '', 'steps.stock.body.available >= steps.order.quantity');
+    assert.equal(
+      calc?.type === 'map' ? calc.expression : '',
+      'steps.stock.body.available >= steps.order.quantity',
+    );
     assert.equal(flow.output, '{ "orderId": steps.order.id, "inStock": steps.calc }');
     assert.match(flow.version, /^[0-9a-f]{12}$/);
     assert.deepEqual(project?.mappings.get('normalize-order')?.source, {
@@ -95,18 +103,19 @@ describe('loadProject on a valid project', () => {
   test('the project is frozen', async () => {
     const { project } = await loadProject(retailFixture);
     const flow = project?.flows.get('place-order');
-    assert.ok(flow && Object.isFrozen(flow) && Object.isFrozen(flow.steps[0]) && Object.isFrozen(project?.settings));
+    assert.ok(
+      flow && Object.isFrozen(flow) && Object.isFrozen(flow.steps[0]) && Object.isFrozen(project?.settings),
+    );
   });
 });
 
 describe('flow version', () => {
-  const versionOf = async (root: string) => (await loadProject(root)).project?.flows.get('place-order')?.version;
+  const versionOf = async (root: string) =>
+    (await loadProject(root)).project?.flows.get('place-order')?.version;
 
   test('stays the same when only layout and comments change', async () => {
     const moved = projectWith({
-      'flows/place-order.yaml': `# a comment that moves every line down\n\n${await import('node:fs').then((fs) =>
-        fs.readFileSync(join(retailFixture, 'flows/place-order.yaml'), 'utf8'),
-      )}`,
+      'flows/place-order.yaml': `# a comment that moves every line down\n\n${readFileSync(join(retailFixture, 'flows/place-order.yaml'), 'utf8')}`,
     });
     assert.equal(await versionOf(moved), await versionOf(retailFixture));
   });
@@ -124,9 +133,16 @@ describe('extra checks and missing projects', () => {
   test('problems from extraChecks are merged and drop the project', async () => {
     let seen: string[] = [];
     const result = await loadProject(retailFixture, {
-      extraChecks: async (project) => {
+      extraChecks: (project) => {
         seen = [...project.systems.keys()];
-        return [{ file: 'apis/orders.yaml', line: 6, column: 5, rule: 'operation', message: 'no operation getProduct' }];
+        const problem = {
+          file: 'apis/orders.yaml',
+          line: 6,
+          column: 5,
+          rule: 'operation',
+          message: 'no operation',
+        };
+        return Promise.resolve([problem]);
       },
     });
     assert.deepEqual(seen, ['inventory', 'shop']);
@@ -141,9 +157,9 @@ describe('extra checks and missing projects', () => {
     let called = false;
     const root = projectWith({ 'flows/place-order.yaml': 'name: place-order\nsteps: []\n' });
     const result = await loadProject(root, {
-      extraChecks: async () => {
+      extraChecks: () => {
         called = true;
-        return [];
+        return Promise.resolve([]);
       },
     });
     assert.equal(called, false);

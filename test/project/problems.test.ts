@@ -47,7 +47,8 @@ describe('schema problems point at the YAML node', () => {
 
   test('a wrong enum value suggests the nearest allowed one', async () => {
     const problems = await problemsOf({
-      'apis/orders.yaml': 'name: orders\nvisibility: publik\nroutes:\n  - { method: GET, path: /x, flow: place-order }\n',
+      'apis/orders.yaml':
+        'name: orders\nvisibility: publik\nroutes:\n  - { method: GET, path: /x, flow: place-order }\n',
     });
     assert.deepEqual(where(problems), ['apis/orders.yaml:2:13 schema']);
     assert.equal(problems[0]?.message, 'visibility: unknown value; did you mean "public"?');
@@ -73,7 +74,9 @@ describe('schema problems point at the YAML node', () => {
   });
 
   test('several missing properties of one map make one problem', async () => {
-    const problems = await problemsOf({ 'flows/place-order.yaml': 'name: place-order\nsteps:\n  - { type: call }\n' });
+    const problems = await problemsOf({
+      'flows/place-order.yaml': 'name: place-order\nsteps:\n  - { type: call }\n',
+    });
     assert.deepEqual(where(problems), ['flows/place-order.yaml:3:5 schema']);
     assert.equal(problems[0]?.message, 'steps[0]: missing required properties "id", "system", "operation"');
   });
@@ -113,7 +116,8 @@ describe('schema problems point at the YAML node', () => {
       'systems/shop.yaml': 'name: shop\nname: shop\nopenapi: ../specs/shop.openapi.yaml\n',
       'flows/place-order.yaml': 'name: place-order\nsteps:\n  - id: a\n   type: map\n',
     });
-    assert.deepEqual(where(problems), ['flows/place-order.yaml:4:4 yaml', 'systems/shop.yaml:2:1 yaml']);
+    assert.deepEqual(where(problems), ['flows/place-order.yaml:4:1 yaml', 'systems/shop.yaml:2:1 yaml']);
+    assert.match(problems[0]?.message ?? '', /Sequence item without - indicator/);
     assert.match(problems[1]?.message ?? '', /Map keys must be unique/);
   });
 
@@ -135,7 +139,10 @@ describe('reference problems', () => {
       ].join('\n'),
     });
     assert.deepEqual(where(problems), ['apis/orders.yaml:3:42 reference', 'apis/orders.yaml:4:52 reference']);
-    assert.equal(problems[0]?.message, 'routes[0].flow: no flow named "place-ordr"; did you mean "place-order"?');
+    assert.equal(
+      problems[0]?.message,
+      'routes[0].flow: no flow named "place-ordr"; did you mean "place-order"?',
+    );
     assert.equal(problems[1]?.message, 'routes[1].system: no system named "shopp"; did you mean "shop"?');
     assert.equal(problems[1]?.expected, 'one of inventory, shop');
   });
@@ -149,8 +156,14 @@ describe('reference problems', () => {
         '  - { id: stock, type: call, system: inventori, operation: getStock }',
       ].join('\n'),
     });
-    assert.deepEqual(where(problems), ['flows/place-order.yaml:3:38 reference', 'flows/place-order.yaml:4:38 reference']);
-    assert.match(problems[0]?.message ?? '', /no mapping named "normalise-order"; did you mean "normalize-order"\?/);
+    assert.deepEqual(where(problems), [
+      'flows/place-order.yaml:3:38 reference',
+      'flows/place-order.yaml:4:38 reference',
+    ]);
+    assert.match(
+      problems[0]?.message ?? '',
+      /no mapping named "normalise-order"; did you mean "normalize-order"\?/,
+    );
     assert.match(problems[0]?.expected ?? '', /mappings\/normalise-order\.jsonata/);
   });
 
@@ -167,7 +180,10 @@ describe('reference problems', () => {
     const problems = await problemsOf({
       'systems/inventory.yaml': 'name: inventory\nopenapi: ../specs/nope.yaml\nbaseUrls: { staging: mock }\n',
     });
-    assert.deepEqual(where(problems), ['systems/inventory.yaml:2:10 file', 'systems/inventory.yaml:3:11 environment']);
+    assert.deepEqual(where(problems), [
+      'systems/inventory.yaml:2:10 file',
+      'systems/inventory.yaml:3:11 environment',
+    ]);
     assert.equal(problems[1]?.message, 'baseUrls: no entry for environment "dev"');
   });
 
@@ -180,7 +196,10 @@ describe('reference problems', () => {
         "  - { type: schedule, cron: '61 * * * *', timezone: Mars/Base }",
       ].join('\n'),
     });
-    assert.deepEqual(where(problems), ['flows/place-order.yaml:4:29 schedule', 'flows/place-order.yaml:4:53 schedule']);
+    assert.deepEqual(where(problems), [
+      'flows/place-order.yaml:4:29 schedule',
+      'flows/place-order.yaml:4:53 schedule',
+    ]);
     assert.match(problems[0]?.message ?? '', /minute/);
   });
 });
@@ -191,7 +210,10 @@ describe('duplicates and names', () => {
       'flows/place-order.yml': "name: place-order\nsteps: [{ id: a, type: map, expression: '1' }]\n",
     });
     assert.deepEqual(where(problems), ['flows/place-order.yml:1:7 duplicate']);
-    assert.equal(problems[0]?.message, 'name: flow "place-order" is already defined at flows/place-order.yaml:1:7');
+    assert.equal(
+      problems[0]?.message,
+      'name: flow "place-order" is already defined at flows/place-order.yaml:1:7',
+    );
   });
 
   test('a name that does not match its file', async () => {
@@ -211,7 +233,8 @@ describe('duplicates and names', () => {
         "  - { id: a, type: map, expression: '1' }",
         "  - { id: a, type: map, expression: '2' }",
       ].join('\n'),
-      'apis/more.yaml': 'name: more\nbasePath: /v1\nroutes:\n  - { method: POST, path: /orders/, flow: other }\n',
+      'apis/more.yaml':
+        'name: more\nbasePath: /v1\nroutes:\n  - { method: POST, path: /orders/, flow: other }\n',
     });
     assert.deepEqual(where(problems), [
       'apis/orders.yaml:5:5 duplicate',
@@ -220,7 +243,10 @@ describe('duplicates and names', () => {
     ]);
     assert.match(problems[0]?.message ?? '', /POST \/v1\/orders is already routed at apis\/more\.yaml:4:5/);
     assert.match(problems[1]?.message ?? '', /"a" is already the id of steps\[0\]/);
-    assert.match(problems[2]?.message ?? '', /\/hooks\/place-order is already taken at flows\/other\.yaml:2:13/);
+    assert.match(
+      problems[2]?.message ?? '',
+      /\/hooks\/place-order is already taken at flows\/other\.yaml:2:12/,
+    );
   });
 
   test('a mapping file name that no step could reference', async () => {

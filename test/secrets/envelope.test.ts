@@ -60,7 +60,10 @@ describe('secret envelope', () => {
 
   test('an envelope moved to another name does not open (name is bound as AAD)', () => {
     const envelope = sealSecret('crm.token', 'value-1234', kek, 0);
-    assert.throws(() => openSecret({ ...envelope, name: 'erp.token' }, kek), rejectsWith('SECRET_DECRYPT_FAILED'));
+    assert.throws(
+      () => openSecret({ ...envelope, name: 'erp.token' }, kek),
+      rejectsWith('SECRET_DECRYPT_FAILED'),
+    );
   });
 
   test('the decrypt error names the secret, never the value or key', () => {

@@ -52,7 +52,10 @@ describe('parseKek', () => {
         (error: unknown) => {
           assert.ok(error instanceof ConfluxError);
           assert.equal(error.code, 'SECRET_KEY_INVALID');
-          assert.match(error.message, /CONFLUX_SECRET_KEY must be 64 hex characters or the base64 encoding of 32 bytes/);
+          assert.match(
+            error.message,
+            /CONFLUX_SECRET_KEY must be 64 hex characters or the base64 encoding of 32 bytes/,
+          );
           if (text.length > 0) assert.ok(!(error.message + JSON.stringify(error.details)).includes(text));
           return true;
         },
@@ -105,7 +108,8 @@ describe('loadOrCreateKekFile', () => {
     writeFileSync(bad, 'not-a-key', { mode: 0o600 });
     await assert.rejects(
       loadOrCreateKekFile(bad, logger),
-      (error: unknown) => error instanceof ConfluxError && error.code === 'SECRET_KEY_INVALID' && error.message.includes(bad),
+      (error: unknown) =>
+        error instanceof ConfluxError && error.code === 'SECRET_KEY_INVALID' && error.message.includes(bad),
     );
   });
 });

@@ -15,13 +15,23 @@ describe('redactor', () => {
     redactor.register('p4ss.w*rd');
     const input = {
       header: 'Bearer sk_live_abc',
-      nested: { list: ['x', 'sk_live_abc', { deep: 'a p4ss.w*rd b sk_live_abc' }], n: 42, ok: true, none: null },
+      nested: {
+        list: ['x', 'sk_live_abc', { deep: 'a p4ss.w*rd b sk_live_abc' }],
+        n: 42,
+        ok: true,
+        none: null,
+      },
       untouched: 'p4ssXw*rd',
     };
     const snapshot = structuredClone(input);
     assert.deepEqual(redactor.redact(input), {
       header: 'Bearer [redacted]',
-      nested: { list: ['x', '[redacted]', { deep: 'a [redacted] b [redacted]' }], n: 42, ok: true, none: null },
+      nested: {
+        list: ['x', '[redacted]', { deep: 'a [redacted] b [redacted]' }],
+        n: 42,
+        ok: true,
+        none: null,
+      },
       untouched: 'p4ssXw*rd',
     });
     assert.deepEqual(input, snapshot);

@@ -88,6 +88,8 @@ for (const [dialect, makeTarget, skip] of [
       assert.ok(original);
       await store.secrets.put({ ...original, name: 'copy' });
       await assert.rejects(vault.get('copy'), rejectsWith('SECRET_DECRYPT_FAILED'));
+      await vault.delete('tampered');
+      await vault.delete('copy');
     });
 
     test('rotation re-wraps under the new KEK, after which the old KEK is no longer needed', async () => {
@@ -98,12 +100,23 @@ for (const [dialect, makeTarget, skip] of [
       const during = createVault({ store, kek: newKek, previousKeks: [oldKek, kek] });
       assert.equal(await during.get('rotate.me'), 'value-rotate');
       const old = await store.secrets.get('rotate.me');
-      assert.ok((await during.rotate()) >= 1);
-      assert.equal(await during.rotate(), 0, 'nothing left to rotate');
+      await createVault({ store, kek: randomBytes(32) }).set('unknown.key', 'value-unknown');
+      const first = await during.rotate();
+      assert.ok(first.rotated >= 1);
+      assert.deepEqual(first.failed, ['unknown.key'], 'a secret under an unknown KEK is reported, not fatal');
+      assert.deepEqual(
+        await during.rotate(),
+        { rotated: 0, failed: ['unknown.key'] },
+        'nothing left to rotate',
+      );
+      await during.delete('unknown.key');
       const rotated = await store.secrets.get('rotate.me');
       assert.deepEqual(rotated?.ciphertext, old?.ciphertext, 'only the data key is re-wrapped');
       assert.equal(await createVault({ store, kek: newKek }).get('rotate.me'), 'value-rotate');
-      await assert.rejects(createVault({ store, kek: oldKek }).get('rotate.me'), rejectsWith('SECRET_DECRYPT_FAILED'));
+      await assert.rejects(
+        createVault({ store, kek: oldKek }).get('rotate.me'),
+        rejectsWith('SECRET_DECRYPT_FAILED'),
+      );
     });
 
     test('values read or written are registered with the redactor', async () => {
@@ -112,7 +125,9 @@ for (const [dialect, makeTarget, skip] of [
       const reader = createVault({ store, kek });
       assert.equal(reader.redactor.redact('x value-redact-1'), 'x value-redact-1', 'not read yet');
       await reader.get('redact.me');
-      assert.deepEqual(reader.redactor.redact({ auth: 'Bearer value-redact-1' }), { auth: 'Bearer [redacted]' });
+      assert.deepEqual(reader.redactor.redact({ auth: 'Bearer value-redact-1' }), {
+        auth: 'Bearer [redacted]',
+      });
     });
 
     test('a KEK of the wrong size is refused', () => {
@@ -131,12 +146,16 @@ describe('vault: the plaintext never reaches the SQLite file', () => {
       await vault.set('needle', value);
       assert.equal(await vault.get('needle'), value);
       // Read while open (WAL holds the latest pages) and after close (checkpointed into the file).
-      const files = () => [target.options.sqlitePath, `${target.options.sqlitePath}-wal`].filter((f) => existsSync(f));
+      const files = () =>
+        [target.options.sqlitePath, `${target.options.sqlitePath}-wal`].filter((f) => existsSync(f));
       const haystacks = files().map((file) => readFileSync(file));
       await store.close();
       haystacks.push(...files().map((file) => readFileSync(file)));
       assert.ok(haystacks.length >= 2);
-      assert.ok(haystacks.some((bytes) => bytes.includes(Buffer.from('needle'))), 'the name is stored in clear');
+      assert.ok(
+        haystacks.some((bytes) => bytes.includes(Buffer.from('needle'))),
+        'the name is stored in clear',
+      );
       for (const bytes of haystacks) {
         assert.equal(bytes.includes(Buffer.from(value)), false);
         assert.equal(bytes.includes(Buffer.from(value, 'utf16le')), false);

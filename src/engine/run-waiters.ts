@@ -1,0 +1,81 @@
+import { ConfluxError } from '../errors/index.ts';
+import type { RunRecord, Store } from '../store/index.ts';
+
+const TERMINAL = new Set(['succeeded', 'failed', 'dead']);
+
+export function isFinished(run: RunRecord): boolean {
+  return TERMINAL.has(run.status);
+}
+
+export interface RunWaiters {
+  /** Called by this process's worker when it finishes a run: wakes its waiters at once. */
+  notify(run: RunRecord): void;
+  wait(runId: string, timeoutMs: number): Promise<RunRecord>;
+}
+
+/**
+ * Waiting for a run: an in-process notification when this process runs it (the sync-webhook
+ * hot path, which also hands over the unredacted output), and a store poll for runs that
+ * another process executes.
+ */
+export function createRunWaiters(store: Store, pollIntervalMs: number): RunWaiters {
+  const waiters = new Map<string, Set<(run: RunRecord) => void>>();
+
+  function subscribe(runId: string, listener: (run: RunRecord) => void): () => void {
+    let set = waiters.get(runId);
+    if (set === undefined) {
+      set = new Set();
+      waiters.set(runId, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) waiters.delete(runId);
+    };
+  }
+
+  return {
+    notify(run) {
+      for (const listener of waiters.get(run.id) ?? []) listener(run);
+    },
+    wait(runId, timeoutMs) {
+      return new Promise<RunRecord>((resolve, reject) => {
+        let poll: NodeJS.Timeout | undefined;
+        const settle = (finish: () => void) => {
+          unsubscribe();
+          clearTimeout(deadline);
+          clearTimeout(poll);
+          finish();
+        };
+        // Subscribed before the first read, so a finish in between is not missed.
+        const unsubscribe = subscribe(runId, (run) => settle(() => resolve(run)));
+        const deadline = setTimeout(
+          () =>
+            settle(() =>
+              reject(
+                new ConfluxError('ENGINE_RUN_TIMEOUT', `Run ${runId} did not finish within ${timeoutMs} ms`, {
+                  details: { runId, timeoutMs },
+                }),
+              ),
+            ),
+          timeoutMs,
+        );
+        const check = async () => {
+          try {
+            const run = await store.runs.get(runId);
+            if (run === undefined) {
+              settle(() => reject(new ConfluxError('ENGINE_RUN_NOT_FOUND', `No run with id ${runId}`, { details: { runId } })));
+            } else if (isFinished(run)) {
+              settle(() => resolve(run));
+            } else {
+              poll = setTimeout(check, pollIntervalMs);
+            }
+          } catch (error) {
+            settle(() => reject(error));
+          }
+        };
+        void check();
+      });
+    },
+  };
+}

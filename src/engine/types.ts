@@ -1,0 +1,45 @@
+import type { Metrics } from '../observability/index.ts';
+import type { Logger } from '../observability/index.ts';
+import type { FlowDefinition, MappingDefinition } from '../project/index.ts';
+import type { RunRecord, Store } from '../store/index.ts';
+import type { SystemCaller } from '../systems/index.ts';
+
+export interface EngineDeps {
+  readonly store: Store;
+  readonly systems: SystemCaller;
+  /** Applied to step inputs/outputs and run outputs/errors before they are stored. */
+  readonly redact: (value: unknown) => unknown;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Names this process as lease owner; defaults to host:pid:random. */
+  readonly workerId?: string;
+  /** How often the worker looks for due runs when nobody woke it (default 500 ms). */
+  readonly pollIntervalMs?: number;
+  /** How long a claimed run stays leased without renewal (default 30 s); renewed every third. */
+  readonly leaseMs?: number;
+  /** Runs executed at once by this process (default 8). */
+  readonly concurrency?: number;
+}
+
+export interface StartRunOptions {
+  /** `webhook`, `schedule`, `route`, `replay`... */
+  readonly triggerType: string;
+  readonly correlationId: string;
+}
+
+export interface Engine {
+  /**
+   * Loads (or hot-reloads) flow definitions; compiles every expression first, so a broken
+   * project is rejected (MAPPING_COMPILE_FAILED, ENGINE_SCHEDULE_INVALID) and the previous
+   * definitions stay. Earlier versions stay known so running runs finish on their own version.
+   */
+  load(flows: ReadonlyMap<string, FlowDefinition>, mappings: ReadonlyMap<string, MappingDefinition>): void;
+  /** Durably queues a run and wakes the local worker; ENGINE_FLOW_NOT_FOUND for unknown flows. */
+  startRun(flowName: string, input: unknown, options: StartRunOptions): Promise<RunRecord>;
+  /** Resolves with the finished run; ENGINE_RUN_TIMEOUT after `timeoutMs`, ENGINE_RUN_NOT_FOUND for unknown ids. */
+  waitForRun(runId: string, timeoutMs: number): Promise<RunRecord>;
+  /** Starts the worker loop, the scheduler and the queue-depth sampler. */
+  start(): Promise<void>;
+  /** Stops claiming, lets in-flight steps finish until the deadline, then abandons them to the next claimer. */
+  stop(timeoutMs: number): Promise<void>;
+}
