@@ -2,6 +2,7 @@ import { ConfluxError } from '../errors/index.ts';
 import type { RunRecord, Store } from '../store/index.ts';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'dead']);
+const RECENT_LIMIT = 1000;
 
 export function isFinished(run: RunRecord): boolean {
   return TERMINAL.has(run.status);
@@ -20,6 +21,9 @@ export interface RunWaiters {
  */
 export function createRunWaiters(store: Store, pollIntervalMs: number): RunWaiters {
   const waiters = new Map<string, Set<(run: RunRecord) => void>>();
+  // Runs this process finished lately, as handed to notify(): a fast run can finish before its
+  // starter calls wait(), and that starter still deserves the unredacted output.
+  const recent = new Map<string, RunRecord>();
 
   function subscribe(runId: string, listener: (run: RunRecord) => void): () => void {
     let set = waiters.get(runId);
@@ -36,9 +40,13 @@ export function createRunWaiters(store: Store, pollIntervalMs: number): RunWaite
 
   return {
     notify(run) {
+      recent.set(run.id, run);
+      if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value ?? '');
       for (const listener of waiters.get(run.id) ?? []) listener(run);
     },
     wait(runId, timeoutMs) {
+      const finished = recent.get(runId);
+      if (finished !== undefined) return Promise.resolve(finished);
       return new Promise<RunRecord>((resolve, reject) => {
         let poll: NodeJS.Timeout | undefined;
         const settle = (finish: () => void) => {

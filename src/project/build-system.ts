@@ -19,7 +19,7 @@ export function buildSystem(
   yaml: YamlFile,
   root: string,
   environment: string,
-): { system?: SystemDefinition; problems: ProjectProblem[] } {
+): { value?: SystemDefinition; problems: ProjectProblem[] } {
   const problems: ProjectProblem[] = [];
   const descriptionFile = resolve(dirname(resolve(root, yaml.file)), file.openapi);
   if (!isFile(descriptionFile)) {
@@ -43,7 +43,7 @@ export function buildSystem(
     });
   }
   if (problems.length > 0 || baseUrl === undefined) return { problems };
-  const system: SystemDefinition = {
+  const value: SystemDefinition = {
     name: file.name,
     ...(file.description === undefined ? {} : { description: file.description }),
     descriptionFile,
@@ -56,7 +56,7 @@ export function buildSystem(
     },
     source: yaml.valueAt([]),
   };
-  return { system, problems };
+  return { value, problems };
 }
 
 function isFile(path: string): boolean {

@@ -52,17 +52,69 @@ export async function loadProject(
 ): Promise<LoadProjectResult> {
   const absoluteRoot = resolve(root);
   if (!existsSync(join(absoluteRoot, PROJECT_FILE))) {
-    throw new ConfluxError(
-      'PROJECT_NOT_FOUND',
-      `No ${PROJECT_FILE} in ${absoluteRoot}; run \`conflux init\` to create a project`,
-      {
-        details: { root: absoluteRoot },
-      },
-    );
+    const message = `No ${PROJECT_FILE} in ${absoluteRoot}; run \`conflux init\` to create a project`;
+    throw new ConfluxError('PROJECT_NOT_FOUND', message, { details: { root: absoluteRoot } });
   }
   const problems: ProjectProblem[] = [];
-  const read = async <T>(file: string, kind: FileKind): Promise<{ value?: T; yaml?: YamlFile }> => {
-    const yaml = parseYamlFile(file, await readFile(join(absoluteRoot, file), 'utf8'));
+  const read = createReader(absoluteRoot, problems);
+  const conflux = await read<ConfluxFile>(PROJECT_FILE, 'conflux');
+  const settings: ProjectSettings | undefined =
+    conflux.value === undefined ? undefined : buildSettings(conflux.value, options.environment);
+  const environment = settings?.environment ?? options.environment ?? environmentOf(conflux.yaml) ?? 'dev';
+
+  const mappings = await loadMappings(absoluteRoot, problems);
+  const systems = await loadEntities<SystemFile, SystemDefinition>(
+    absoluteRoot,
+    'system',
+    read,
+    problems,
+    (file, yaml) => buildSystem(file, yaml, absoluteRoot, environment),
+  );
+  const apis = await loadEntities<ApiFile, ApiDefinition>(
+    absoluteRoot,
+    'api',
+    read,
+    problems,
+    (file, yaml) => ({
+      value: buildApi(file, yaml),
+      problems: [],
+    }),
+  );
+  const flows = await loadEntities<FlowFile, FlowDefinition>(
+    absoluteRoot,
+    'flow',
+    read,
+    problems,
+    (file, yaml) => ({
+      value: buildFlow(file, yaml, mappings),
+      problems: [],
+    }),
+  );
+  const broken = { systems: systems.broken, flows: flows.broken };
+
+  problems.push(
+    ...checkReferences({ systems: systems.loaded, apis: apis.loaded, flows: flows.loaded, mappings, broken }),
+  );
+  if (problems.length > 0 || settings === undefined) return { problems: sortProblems(problems) };
+
+  const project = deepFreeze({
+    root: absoluteRoot,
+    settings,
+    systems: valuesOf(systems.loaded),
+    apis: valuesOf(apis.loaded),
+    flows: valuesOf(flows.loaded),
+    mappings,
+  }) as Project;
+  const extra = options.extraChecks === undefined ? [] : await options.extraChecks(project);
+  return extra.length > 0 ? { problems: sortProblems([...extra]) } : { project, problems: [] };
+}
+
+type Reader = <T>(file: string, kind: FileKind) => Promise<{ value?: T; yaml?: YamlFile }>;
+
+/** Parses and validates one file; its problems go to `problems`, its value only when it has none. */
+function createReader(root: string, problems: ProjectProblem[]): Reader {
+  return async <T>(file: string, kind: FileKind) => {
+    const yaml = parseYamlFile(file, await readFile(join(root, file), 'utf8'));
     if (yaml.problems.length > 0) {
       problems.push(...yaml.problems);
       return { yaml };
@@ -74,60 +126,39 @@ export async function loadProject(
     }
     return { value: yaml.value as T, yaml };
   };
+}
 
-  const conflux = await read<ConfluxFile>(PROJECT_FILE, 'conflux');
-  const environment = options.environment ?? conflux.value?.environment ?? environmentOf(conflux.yaml);
-  const settings: ProjectSettings | undefined =
-    conflux.value === undefined ? undefined : buildSettings(conflux.value, options.environment);
+const FOLDERS: Readonly<Record<Exclude<FileKind, 'conflux'>, string>> = {
+  system: 'systems',
+  api: 'apis',
+  flow: 'flows',
+};
 
-  const mappings = await loadMappings(absoluteRoot, problems);
-  const broken = { systems: new Set<string>(), flows: new Set<string>() };
-
-  const systems = new Map<string, Loaded<SystemDefinition>>();
-  for (const file of await listFiles(absoluteRoot, 'systems', ['.yaml', '.yml'])) {
-    const { value, yaml } = await read<SystemFile>(file, 'system');
+/**
+ * Loads every file of one kind. `broken` collects the names of files that failed, so that
+ * references to them are not reported as unknown on top of the file's own problems.
+ */
+async function loadEntities<F extends { readonly name: string }, T>(
+  root: string,
+  kind: Exclude<FileKind, 'conflux'>,
+  read: Reader,
+  problems: ProjectProblem[],
+  build: (file: F, yaml: YamlFile) => { value?: T; problems: readonly ProjectProblem[] },
+): Promise<{ loaded: Map<string, Loaded<T>>; broken: Set<string> }> {
+  const loaded = new Map<string, Loaded<T>>();
+  const broken = new Set<string>();
+  for (const file of await listFiles(root, FOLDERS[kind], ['.yaml', '.yml'])) {
+    const { value, yaml } = await read<F>(file, kind);
     if (value === undefined || yaml === undefined) {
-      markBroken(broken.systems, file, yaml);
+      markBroken(broken, file, yaml);
       continue;
     }
-    const built = buildSystem(value, yaml, absoluteRoot, environment ?? 'dev');
-    problems.push(...built.problems, ...checkName('system', value.name, file, yaml, systems));
-    if (built.system === undefined) broken.systems.add(value.name);
-    else if (!systems.has(value.name)) systems.set(value.name, { value: built.system, yaml });
+    const built = build(value, yaml);
+    problems.push(...built.problems, ...checkName(kind, value.name, file, yaml, loaded));
+    if (built.value === undefined) broken.add(value.name);
+    else if (!loaded.has(value.name)) loaded.set(value.name, { value: built.value, yaml });
   }
-
-  const apis = new Map<string, Loaded<ApiDefinition>>();
-  for (const file of await listFiles(absoluteRoot, 'apis', ['.yaml', '.yml'])) {
-    const { value, yaml } = await read<ApiFile>(file, 'api');
-    if (value === undefined || yaml === undefined) continue;
-    problems.push(...checkName('api', value.name, file, yaml, apis));
-    if (!apis.has(value.name)) apis.set(value.name, { value: buildApi(value, yaml), yaml });
-  }
-
-  const flows = new Map<string, Loaded<FlowDefinition>>();
-  for (const file of await listFiles(absoluteRoot, 'flows', ['.yaml', '.yml'])) {
-    const { value, yaml } = await read<FlowFile>(file, 'flow');
-    if (value === undefined || yaml === undefined) {
-      markBroken(broken.flows, file, yaml);
-      continue;
-    }
-    problems.push(...checkName('flow', value.name, file, yaml, flows));
-    if (!flows.has(value.name)) flows.set(value.name, { value: buildFlow(value, yaml, mappings), yaml });
-  }
-
-  problems.push(...checkReferences({ systems, apis, flows, mappings, broken }));
-  if (problems.length > 0 || settings === undefined) return { problems: sortProblems(problems) };
-
-  const project = deepFreeze({
-    root: absoluteRoot,
-    settings,
-    systems: valuesOf(systems),
-    apis: valuesOf(apis),
-    flows: valuesOf(flows),
-    mappings,
-  }) as Project;
-  const extra = options.extraChecks === undefined ? [] : await options.extraChecks(project);
-  return extra.length > 0 ? { problems: sortProblems([...extra]) } : { project, problems: [] };
+  return { loaded, broken };
 }
 
 /** mappings/<name>.jsonata, one expression per file; the file name is the mapping's name. */

@@ -52,3 +52,18 @@ test('every property has a description and every object refuses unknown properti
     }
   }
 });
+
+test('docs/project-files.md documents every property of every schema', () => {
+  const doc = readFileSync(new URL('../../docs/project-files.md', import.meta.url), 'utf8');
+  const dir = schemasDirectory();
+  for (const file of readdirSync(dir)) {
+    const schema = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    for (const [path, node] of objectSchemas(schema, file)) {
+      for (const name of Object.keys(node.properties as object)) {
+        if (name === '$schema') continue;
+        const inCode = new RegExp(`\`[^\`\\n]*\\b${name.replace('$', '\\$')}\\b[^\`\\n]*\``);
+        assert.match(doc, inCode, `${path}/properties/${name} is not in docs/project-files.md`);
+      }
+    }
+  }
+});
