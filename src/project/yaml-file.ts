@@ -28,10 +28,12 @@ export function parseYamlFile(file: string, text: string): YamlFile {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
-  const problems: ProjectProblem[] = doc.errors.map((error) => ({
+  // Only the first syntax error is reported: the parser's later errors are nearly always
+  // consequences of it (one unquoted `{` yields dozens), and they hide the real cause.
+  const problems: ProjectProblem[] = doc.errors.slice(0, 1).map((error) => ({
     ...position(error.pos[0]),
     rule: 'yaml',
-    message: `YAML syntax: ${firstLine(error.message)}`,
+    message: `YAML syntax: ${firstLine(error.message)}${doc.errors.length > 1 ? ` (${doc.errors.length - 1} further error(s) follow from it)` : ''}`,
   }));
 
   // Walks down the document; returns the deepest node reached and the key node leading to it.
