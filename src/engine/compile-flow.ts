@@ -28,23 +28,37 @@ function compileSchedules(flow: FlowDefinition): CompiledSchedule[] {
     try {
       cron = new Cron(trigger.cron, { timezone: trigger.timezone, paused: true });
     } catch (cause) {
-      throw new ConfluxError('ENGINE_SCHEDULE_INVALID', `${where}: cron "${trigger.cron}" in ${trigger.timezone} is not valid`, {
-        details: { where, expected: "5 fields, or 6 with seconds first, e.g. '0 */15 * * * *'; an IANA time zone" },
-        cause,
-      });
+      throw new ConfluxError(
+        'ENGINE_SCHEDULE_INVALID',
+        `${where}: cron "${trigger.cron}" in ${trigger.timezone} is not valid`,
+        {
+          details: {
+            where,
+            expected: "5 fields, or 6 with seconds first, e.g. '0 */15 * * * *'; an IANA time zone",
+          },
+          cause,
+        },
+      );
     }
-    const input = trigger.input === undefined ? undefined : compileExpression(trigger.input, `${where} input`);
+    const input =
+      trigger.input === undefined ? undefined : compileExpression(trigger.input, `${where} input`);
     schedules.push({ key: `${flow.name}:${index}`, cron, input });
   });
   return schedules;
 }
 
 /** Compiles every expression and schedule of a flow, so that errors surface at load, not mid-run. */
-export function compileFlow(flow: FlowDefinition, mappings: ReadonlyMap<string, MappingDefinition>): CompiledFlow {
+export function compileFlow(
+  flow: FlowDefinition,
+  mappings: ReadonlyMap<string, MappingDefinition>,
+): CompiledFlow {
   return {
     definition: flow,
-    steps: flow.steps.map((step) => compileStep(step, { where: `${flow.source.file} step "${step.id}"`, mappings })),
-    output: flow.output === undefined ? undefined : compileExpression(flow.output, `${flow.source.file} output`),
+    steps: flow.steps.map((step) =>
+      compileStep(step, { where: `${flow.source.file} step "${step.id}"`, mappings }),
+    ),
+    output:
+      flow.output === undefined ? undefined : compileExpression(flow.output, `${flow.source.file} output`),
     schedules: compileSchedules(flow),
   };
 }

@@ -20,6 +20,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const flows = createFlowRegistry(logger);
   const waiters = createRunWaiters(store, pollIntervalMs);
   let stopSampler: (() => void) | undefined;
+  let started = false;
 
   const worker = createWorker({
     store,
@@ -42,7 +43,11 @@ export function createEngine(deps: EngineDeps): Engine {
       ),
   });
 
-  async function startRun(flowName: string, input: unknown, options: { triggerType: string; correlationId: string }) {
+  async function startRun(
+    flowName: string,
+    input: unknown,
+    options: { triggerType: string; correlationId: string },
+  ) {
     const flow = flows.current(flowName);
     if (flow === undefined) {
       throw new ConfluxError('ENGINE_FLOW_NOT_FOUND', `No flow named "${flowName}" is loaded`, {
@@ -70,7 +75,14 @@ export function createEngine(deps: EngineDeps): Engine {
     startRun,
     waitForRun: (runId, timeoutMs) => waiters.wait(runId, timeoutMs),
     async start() {
-      await store.ping();
+      if (started) return;
+      started = true;
+      try {
+        await store.ping();
+      } catch (error) {
+        started = false;
+        throw error;
+      }
       worker.start();
       scheduler.start();
       stopSampler = startQueueSampler(store, metrics, logger, QUEUE_SAMPLE_MS);
@@ -79,6 +91,7 @@ export function createEngine(deps: EngineDeps): Engine {
     async stop(timeoutMs) {
       scheduler.stop();
       stopSampler?.();
+      started = false;
       await worker.stop(timeoutMs);
       logger.info({ workerId }, 'engine stopped');
     },

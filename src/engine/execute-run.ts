@@ -13,7 +13,7 @@ import type { SystemCaller } from '../systems/index.ts';
 import type { CompiledFlow } from './compile-flow.ts';
 import { backoffDelay, IN_PROCESS_BACKOFF_LIMIT_MS, isRetryable } from './retry-policy.ts';
 import { describeFailure, previousAttempts, type StepFailure } from './run-error.ts';
-import type { CompiledStep, RunContext, StepRuntime } from './steps/types.ts';
+import type { CompiledStep, RunContext, StepResult, StepRuntime } from './steps/types.ts';
 
 export type RunOutcome =
   | { readonly kind: 'succeeded'; readonly output: unknown }
@@ -22,7 +22,9 @@ export type RunOutcome =
   /** The run was taken away (lease lost, shutdown deadline); whoever claims it next resumes it. */
   | { readonly kind: 'abandoned' };
 
-type StepOutcome = { readonly kind: 'done'; readonly output: unknown } | Exclude<RunOutcome, { kind: 'succeeded' }>;
+type StepOutcome =
+  | { readonly kind: 'done'; readonly output: unknown }
+  | Exclude<RunOutcome, { kind: 'succeeded' }>;
 
 export interface ExecuteDeps {
   readonly store: Store;
@@ -49,7 +51,12 @@ function observe(execution: Execution, step: CompiledStep, startedAt: number, ou
   );
 }
 
-async function fail(execution: Execution, step: CompiledStep, failure: StepFailure, startedAt: number): Promise<StepOutcome> {
+async function fail(
+  execution: Execution,
+  step: CompiledStep,
+  failure: StepFailure,
+  startedAt: number,
+): Promise<StepOutcome> {
   const { run, deps, context } = execution;
   const dead: StepFailure = { ...failure, completedSteps: Object.keys(context.steps) };
   await deps.store.runs.saveStep({
@@ -66,36 +73,56 @@ async function fail(execution: Execution, step: CompiledStep, failure: StepFailu
   return { kind: 'dead', failure: dead };
 }
 
-/** One step, with its tries: short backoffs sleep here, longer ones hand the run back to the queue. */
+/**
+ * Decides what follows a failed try: another try now (after a short in-process backoff), the
+ * run back to the queue (a long backoff), or the dead letter.
+ */
+async function afterFailure(
+  execution: Execution,
+  step: CompiledStep,
+  attempt: number,
+  error: unknown,
+  startedAt: number,
+): Promise<StepOutcome | 'again'> {
+  const { run, flow, deps, runtime } = execution;
+  if (runtime.signal.aborted) return ABANDONED;
+  const retryable = isRetryable(error);
+  const failure = describeFailure(step.id, attempt, retryable, error);
+  if (!retryable || attempt >= flow.definition.retry.attempts)
+    return fail(execution, step, failure, startedAt);
+  const delay = backoffDelay(attempt, flow.definition.retry.backoffMs);
+  deps.logger.info(
+    { runId: run.id, step: step.id, attempt, delayMs: delay, code: failure.code },
+    'step failed; retrying',
+  );
+  if (delay >= IN_PROCESS_BACKOFF_LIMIT_MS) {
+    const availableAt = Date.now() + delay;
+    return { kind: 'retry', availableAt, failure: { ...failure, nextAttemptAt: availableAt } };
+  }
+  try {
+    await sleep(delay, undefined, { signal: runtime.signal });
+  } catch {
+    return ABANDONED;
+  }
+  return 'again';
+}
+
+/** One step with its tries; the count continues from earlier claims of the run. */
 async function runStep(execution: Execution, step: CompiledStep): Promise<StepOutcome> {
-  const { run, flow, deps, runtime, context } = execution;
-  const { attempts: maxAttempts, backoffMs } = flow.definition.retry;
+  const { run, deps, runtime, context } = execution;
   let attempt = previousAttempts(run.error, step.id);
-  // Bounded: every pass spends one attempt and the last one returns.
+  // Bounded: every pass spends one attempt, and afterFailure ends the loop at the last one.
   for (;;) {
     attempt += 1;
     const startedAt = Date.now();
-    let result: Awaited<ReturnType<CompiledStep['run']>>;
+    let result: StepResult;
     try {
       result = await step.run(context, runtime);
     } catch (error) {
       observe(execution, step, startedAt, 'failed');
-      if (runtime.signal.aborted) return ABANDONED;
-      const retryable = isRetryable(error);
-      const failure = describeFailure(step.id, attempt, retryable, error);
-      if (!retryable || attempt >= maxAttempts) return fail(execution, step, failure, startedAt);
-      const delay = backoffDelay(attempt, backoffMs);
-      deps.logger.info({ runId: run.id, step: step.id, attempt, delayMs: delay, code: failure.code }, 'step failed; retrying');
-      if (delay >= IN_PROCESS_BACKOFF_LIMIT_MS) {
-        const availableAt = Date.now() + delay;
-        return { kind: 'retry', availableAt, failure: { ...failure, nextAttemptAt: availableAt } };
-      }
-      try {
-        await sleep(delay, undefined, { signal: runtime.signal });
-      } catch {
-        return ABANDONED;
-      }
-      continue;
+      const next = await afterFailure(execution, step, attempt, error, startedAt);
+      if (next === 'again') continue;
+      return next;
     }
     observe(execution, step, startedAt, 'succeeded');
     await deps.store.runs.saveStep({

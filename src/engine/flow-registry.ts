@@ -4,7 +4,10 @@ import { type CompiledFlow, compileFlow } from './compile-flow.ts';
 
 export interface FlowRegistry {
   /** Compiles all flows; throws (and keeps the previous set) if any does not compile. */
-  load(flows: ReadonlyMap<string, FlowDefinition>, mappings: ReadonlyMap<string, MappingDefinition>): CompiledFlow[];
+  load(
+    flows: ReadonlyMap<string, FlowDefinition>,
+    mappings: ReadonlyMap<string, MappingDefinition>,
+  ): CompiledFlow[];
   current(name: string): CompiledFlow | undefined;
   /** The version a run started on; the current one, with a warning, when that version is gone. */
   forRun(name: string, version: string): CompiledFlow | undefined;

@@ -28,7 +28,10 @@ async function finish(deps: ProcessDeps, run: RunRecord, result: Final): Promise
   deps.metrics.runs.inc({ flow: run.flow, status: result.status });
   deps.metrics.runDuration.observe({ flow: run.flow }, (now - run.createdAt) / 1000);
   const level = result.status === 'succeeded' ? 'info' : 'warn';
-  deps.logger[level]({ runId: run.id, flow: run.flow, status: result.status, correlationId: run.correlationId }, 'run finished');
+  deps.logger[level](
+    { runId: run.id, flow: run.flow, status: result.status, correlationId: run.correlationId },
+    'run finished',
+  );
   // Local waiters (a sync webhook) get the output as computed, not as redacted for storage.
   deps.waiters.notify({
     ...run,
@@ -50,7 +53,15 @@ async function settle(deps: ProcessDeps, run: RunRecord, outcome: RunOutcome): P
       return finish(deps, run, { status: 'dead', error: outcome.failure });
     case 'retry': {
       const now = Date.now();
-      if (await deps.store.runs.requeue(run.id, deps.workerId, outcome.availableAt, deps.redact(outcome.failure), now)) {
+      if (
+        await deps.store.runs.requeue(
+          run.id,
+          deps.workerId,
+          outcome.availableAt,
+          deps.redact(outcome.failure),
+          now,
+        )
+      ) {
         deps.wakeAt(outcome.availableAt);
       }
       return;
@@ -65,14 +76,24 @@ export async function processRun(deps: ProcessDeps, run: RunRecord, signal: Abor
   try {
     const flow = deps.flows.forRun(run.flow, run.flowVersion);
     if (flow === undefined) {
-      const error = new ConfluxError('ENGINE_FLOW_NOT_FOUND', `Flow "${run.flow}" is not loaded; the run cannot execute`, {
-        details: { flow: run.flow, version: run.flowVersion },
+      const error = new ConfluxError(
+        'ENGINE_FLOW_NOT_FOUND',
+        `Flow "${run.flow}" is not loaded; the run cannot execute`,
+        {
+          details: { flow: run.flow, version: run.flowVersion },
+        },
+      );
+      await finish(deps, run, {
+        status: 'failed',
+        error: { code: error.code, message: error.message, details: error.details },
       });
-      await finish(deps, run, { status: 'failed', error: { code: error.code, message: error.message, details: error.details } });
       return;
     }
     await settle(deps, run, await executeRun(run, flow, deps, signal));
   } catch (error) {
-    deps.logger.error({ runId: run.id, flow: run.flow, err: error }, 'run execution failed; it resumes when its lease expires');
+    deps.logger.error(
+      { runId: run.id, flow: run.flow, err: error },
+      'run execution failed; it resumes when its lease expires',
+    );
   }
 }

@@ -2,7 +2,12 @@ import type { Logger, Metrics } from '../observability/index.ts';
 import type { Store } from '../store/index.ts';
 
 /** Samples run counts by status into the queueDepth gauge every `intervalMs`. */
-export function startQueueSampler(store: Store, metrics: Metrics, logger: Logger, intervalMs: number): () => void {
+export function startQueueSampler(
+  store: Store,
+  metrics: Metrics,
+  logger: Logger,
+  intervalMs: number,
+): () => void {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const sample = async () => {

@@ -16,7 +16,12 @@ export interface StepFailure {
   readonly nextAttemptAt?: number;
 }
 
-export function describeFailure(step: string, attempts: number, retryable: boolean, error: unknown): StepFailure {
+export function describeFailure(
+  step: string,
+  attempts: number,
+  retryable: boolean,
+  error: unknown,
+): StepFailure {
   if (isConfluxError(error)) {
     return { step, attempts, retryable, code: error.code, message: error.message, details: error.details };
   }

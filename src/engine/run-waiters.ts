@@ -72,7 +72,11 @@ export function createRunWaiters(store: Store, pollIntervalMs: number): RunWaite
           try {
             const run = await store.runs.get(runId);
             if (run === undefined) {
-              settle(() => reject(new ConfluxError('ENGINE_RUN_NOT_FOUND', `No run with id ${runId}`, { details: { runId } })));
+              settle(() =>
+                reject(
+                  new ConfluxError('ENGINE_RUN_NOT_FOUND', `No run with id ${runId}`, { details: { runId } }),
+                ),
+              );
             } else if (isFinished(run)) {
               settle(() => resolve(run));
             } else {

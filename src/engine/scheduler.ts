@@ -10,7 +10,11 @@ export interface Scheduler {
   stop(): void;
 }
 
-type StartRun = (flow: string, input: unknown, options: { triggerType: string; correlationId: string }) => Promise<unknown>;
+type StartRun = (
+  flow: string,
+  input: unknown,
+  options: { triggerType: string; correlationId: string },
+) => Promise<unknown>;
 
 // Timers re-check at least this often, so a long wait survives clock changes and never
 // exceeds setTimeout's 24.8-day limit.
@@ -45,7 +49,10 @@ export function createScheduler(store: Store, logger: Logger, startRun: StartRun
           return;
         }
         fire(flow, schedule, next).catch((error: unknown) => {
-          logger.error({ flow, schedule: schedule.key, fireAt: next, err: error }, 'scheduled run could not start');
+          logger.error(
+            { flow, schedule: schedule.key, fireAt: next, err: error },
+            'scheduled run could not start',
+          );
         });
         arm(flow, schedule, Math.max(next, Date.now()));
       },
@@ -67,7 +74,9 @@ export function createScheduler(store: Store, logger: Logger, startRun: StartRun
 
   return {
     set(flows) {
-      entries = flows.flatMap((flow) => flow.schedules.map((schedule) => ({ flow: flow.definition.name, schedule })));
+      entries = flows.flatMap((flow) =>
+        flow.schedules.map((schedule) => ({ flow: flow.definition.name, schedule })),
+      );
       if (running) armAll();
     },
     start() {

@@ -1,5 +1,4 @@
-import type { Metrics } from '../observability/index.ts';
-import type { Logger } from '../observability/index.ts';
+import type { Logger, Metrics } from '../observability/index.ts';
 import type { FlowDefinition, MappingDefinition } from '../project/index.ts';
 import type { RunRecord, Store } from '../store/index.ts';
 import type { SystemCaller } from '../systems/index.ts';

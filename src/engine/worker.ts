@@ -89,9 +89,14 @@ export function createWorker(options: WorkerOptions): Worker {
   /** Hands abandoned runs straight back to the queue rather than making the next worker wait for the lease. */
   async function release(entries: InFlight[]): Promise<void> {
     for (const { run } of entries) {
-      await store.runs.requeue(run.id, workerId, Date.now(), run.error, Date.now()).catch((error: unknown) => {
-        logger.warn({ runId: run.id, err: error }, 'could not release an abandoned run; its lease will expire');
-      });
+      await store.runs
+        .requeue(run.id, workerId, Date.now(), run.error, Date.now())
+        .catch((error: unknown) => {
+          logger.warn(
+            { runId: run.id, err: error },
+            'could not release an abandoned run; its lease will expire',
+          );
+        });
     }
   }
 
@@ -109,10 +114,15 @@ export function createWorker(options: WorkerOptions): Worker {
       const pending = [...inFlight.values()];
       const deadline = AbortSignal.timeout(Math.max(0, timeoutMs));
       const finished = Promise.all(pending.map((entry) => entry.done)).then(() => true);
-      const timedOut = new Promise<false>((resolve) => deadline.addEventListener('abort', () => resolve(false)));
+      const timedOut = new Promise<false>((resolve) =>
+        deadline.addEventListener('abort', () => resolve(false)),
+      );
       if (await Promise.race([finished, timedOut])) return;
       const abandoned = [...inFlight.values()];
-      logger.warn({ runs: abandoned.map((entry) => entry.run.id) }, 'shutdown deadline reached; abandoning runs');
+      logger.warn(
+        { runs: abandoned.map((entry) => entry.run.id) },
+        'shutdown deadline reached; abandoning runs',
+      );
       for (const entry of abandoned) entry.controller.abort(new Error('shutdown'));
       await Promise.race([Promise.all(abandoned.map((entry) => entry.done)), sleep(ABANDON_GRACE_MS)]);
       await release(abandoned);

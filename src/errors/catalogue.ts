@@ -63,7 +63,10 @@ export const errorCatalogue = {
   SYSTEM_DESCRIPTION_INVALID: { status: 422, kind: 'user', title: 'The API description cannot be read' },
   SYSTEM_CALL_FAILED: { status: 502, kind: 'operational', title: 'The system answered with an error' },
   SYSTEM_REQUEST_INVALID: { status: 400, kind: 'user', title: 'The request does not match the operation' },
+  SYSTEM_TIMEOUT: { status: 504, kind: 'operational', title: 'The system did not answer in time' },
+  SYSTEM_UNREACHABLE: { status: 502, kind: 'operational', title: 'The system cannot be reached' },
   MOCK_NOT_FOUND: { status: 404, kind: 'user', title: 'No operation matches the request' },
+  MOCK_METHOD_NOT_ALLOWED: { status: 405, kind: 'user', title: 'The path has no operation for this method' },
   MOCK_REQUEST_INVALID: { status: 400, kind: 'user', title: 'The request does not match the operation' },
 
   // mapping

@@ -63,7 +63,13 @@ function compiledFor(expression: string, where: string, limits: EvaluationLimits
       'MAPPING_COMPILE_FAILED',
       `${where}: the JSONata expression does not compile${position === undefined ? '' : ` at position ${position}`}: ${failure.message ?? 'syntax error'}`,
       {
-        details: { where, position, token: failure.token, jsonataCode: failure.code, near: excerpt(expression, position) },
+        details: {
+          where,
+          position,
+          token: failure.token,
+          jsonataCode: failure.code,
+          near: excerpt(expression, position),
+        },
         cause,
       },
     );
@@ -76,7 +82,12 @@ function compiledFor(expression: string, where: string, limits: EvaluationLimits
   return compiled;
 }
 
-function evaluationError(cause: unknown, expression: string, where: string, limits: EvaluationLimits): ConfluxError {
+function evaluationError(
+  cause: unknown,
+  expression: string,
+  where: string,
+  limits: EvaluationLimits,
+): ConfluxError {
   const failure = failureOf(cause);
   const position = failure.position;
   const at = position === undefined ? '' : ` at position ${position}`;

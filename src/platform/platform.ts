@@ -7,6 +7,7 @@ import { type GatewayConfig, UpstreamPools, compileGateway, createGateway } from
 import { createAdminAuth } from '../identity/index.ts';
 import { type Logger, type Metrics, createLogger, createMetrics } from '../observability/index.ts';
 import { type LoadProjectResult, type Project, type ProjectProblem, loadProject } from '../project/index.ts';
+import { checkExpressions } from './check-expressions.ts';
 import { type Core, openCore, stateDirectory } from './core.ts';
 import { createFlowRunner } from './flow-runner.ts';
 import { acquireInstanceLock } from './instance-lock.ts';
@@ -31,7 +32,7 @@ export interface RunningPlatform {
   readonly core: Core;
   readonly logger: Logger;
   /** Loads the project again; applies it if valid, otherwise keeps the running one. */
-  reload(): Promise<{ applied: boolean; problems: ProjectProblem[] }>;
+  reload(): Promise<{ applied: boolean; problems: readonly ProjectProblem[] }>;
   /** SIGTERM: stop accepting, drain requests and steps within the deadline, close the store. */
   stop(): Promise<void>;
 }
@@ -43,7 +44,9 @@ export async function validateProject(
   projectRoot: string,
   checkOperations: (project: Project) => Promise<ProjectProblem[]>,
 ): Promise<LoadProjectResult> {
-  return loadProject(projectRoot, { extraChecks: checkOperations });
+  return loadProject(projectRoot, {
+    extraChecks: async (project) => [...checkExpressions(project), ...(await checkOperations(project))],
+  });
 }
 
 /** The composition root: builds every part from the project and the environment, then listens. */
@@ -76,7 +79,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
 
   const engine: Engine = createEngine({
     store: core.store,
-    systems: { call: (...args) => runtime.caller.call(...args) },
+    systems: { call: (system, operation, input, callOptions) => runtime.caller.call(system, operation, input, callOptions) },
     redact: (value) => core.redactor.redact(value),
     logger,
     metrics,
@@ -111,7 +114,12 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       verifyAdminToken: (token) => adminAuth.verify(token),
       ready,
       project: () => summarizeProject(project, runtime),
-      replayRun: (runId, correlationId) => engine.replay(runId, correlationId),
+      replayRun: async (runId, correlationId) => {
+        const original = await core.store.runs.get(runId);
+        if (original === undefined) throw new ConfluxError('ENGINE_RUN_NOT_FOUND', `No run with id ${runId}.`);
+        const run = await engine.startRun(original.flow, original.input, { triggerType: 'replay', correlationId });
+        return { runId: run.id };
+      },
     },
     options.version,
   );
@@ -124,7 +132,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     host: settings.adminHost ?? project.settings.admin.host,
     port: settings.adminPort ?? project.settings.admin.port,
   });
-  engine.start();
+  await engine.start();
   const gatewayUrl = `http://${urlHost(gatewayAddress.address)}:${gatewayAddress.port}`;
   logger.info({ gateway: gatewayUrl, admin: adminAddress, project: project.settings.name, store: core.store.dialect }, 'conflux started');
 

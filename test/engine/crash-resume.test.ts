@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { crashFlow } from './fixtures/crash-flow.ts';
 import { flowMap, noMappings } from './fixtures/flows.ts';
 import { createHarness, type Harness } from './fixtures/harness.ts';
@@ -51,10 +51,18 @@ test('a worker killed mid-step is resumed by another: no completed step runs twi
 
   const first = await startWorker(h.sqlitePath, h.upstream.url);
   children.push(first);
-  const run = await queuer.startRun('crash-order', { sku: 'A1' }, { triggerType: 'test', correlationId: 'crash-1' });
+  const run = await queuer.startRun(
+    'crash-order',
+    { sku: 'A1' },
+    { triggerType: 'test', correlationId: 'crash-1' },
+  );
   await h.upstream.arrived('/payments/charge');
   const recorded = await h.store.runs.listSteps(run.id);
-  assert.deepEqual(recorded.map((step) => step.stepId), ['reserve'], 'step 1 is persisted before step 2 starts');
+  assert.deepEqual(
+    recorded.map((step) => step.stepId),
+    ['reserve'],
+    'step 1 is persisted before step 2 starts',
+  );
   await kill(first, 'SIGKILL');
   assert.equal((await h.store.runs.get(run.id))?.status, 'running', 'the dead worker still holds the lease');
 
@@ -69,10 +77,13 @@ test('a worker killed mid-step is resumed by another: no completed step runs twi
   // Step 2 was in flight when the worker died: it is repeated, under the same idempotency key.
   assert.equal(h.upstream.count(`${run.id}:charge`), 2);
   const steps = await h.store.runs.listSteps(run.id);
-  assert.deepEqual(steps.map((step) => [step.stepId, step.status]), [
-    ['reserve', 'succeeded'],
-    ['charge', 'succeeded'],
-    ['confirm', 'succeeded'],
-  ]);
+  assert.deepEqual(
+    steps.map((step) => [step.stepId, step.status]),
+    [
+      ['reserve', 'succeeded'],
+      ['charge', 'succeeded'],
+      ['confirm', 'succeeded'],
+    ],
+  );
   assert.equal(done.attempts, 2, 'claimed twice: once per worker');
 });

@@ -7,9 +7,26 @@ import { createHarness, type Harness } from './fixtures/harness.ts';
 const orderFlow = defineFlow({
   name: 'place-order',
   steps: [
-    { id: 'reserve', type: 'call', system: 'inventory', operation: 'reserve', input: '{"body": {"sku": trigger.sku, "qty": trigger.qty}}' },
-    { id: 'charge', type: 'call', system: 'payments', operation: 'charge', input: '{"body": {"amount": trigger.qty * 10}}' },
-    { id: 'summary', type: 'map', expression: '{"sku": trigger.sku, "reserved": steps.reserve.body.attempt, "charged": steps.charge.status}' },
+    {
+      id: 'reserve',
+      type: 'call',
+      system: 'inventory',
+      operation: 'reserve',
+      input: '{"body": {"sku": trigger.sku, "qty": trigger.qty}}',
+    },
+    {
+      id: 'charge',
+      type: 'call',
+      system: 'payments',
+      operation: 'charge',
+      input: '{"body": {"amount": trigger.qty * 10}}',
+    },
+    {
+      id: 'summary',
+      type: 'map',
+      expression:
+        '{"sku": trigger.sku, "reserved": steps.reserve.body.attempt, "charged": steps.charge.status}',
+    },
   ],
   output: '{"ok": steps.summary.charged = 200, "summary": steps.summary}',
 });
@@ -31,17 +48,24 @@ describe('engine', () => {
     const engine = h.engine();
     engine.load(flowMap(orderFlow), noMappings);
     await engine.start();
-    const run = await engine.startRun('place-order', { sku: 'A1', qty: 2 }, { triggerType: 'webhook', correlationId: 'corr-1' });
+    const run = await engine.startRun(
+      'place-order',
+      { sku: 'A1', qty: 2 },
+      { triggerType: 'webhook', correlationId: 'corr-1' },
+    );
     assert.equal(run.status, 'queued');
     const done = await engine.waitForRun(run.id, 10_000);
     assert.equal(done.status, 'succeeded');
     assert.deepEqual(done.output, { ok: true, summary: { sku: 'A1', reserved: 1, charged: 200 } });
     const steps = await h.store.runs.listSteps(run.id);
-    assert.deepEqual(steps.map((step) => [step.stepId, step.status, step.attempts]), [
-      ['reserve', 'succeeded', 1],
-      ['charge', 'succeeded', 1],
-      ['summary', 'succeeded', 1],
-    ]);
+    assert.deepEqual(
+      steps.map((step) => [step.stepId, step.status, step.attempts]),
+      [
+        ['reserve', 'succeeded', 1],
+        ['charge', 'succeeded', 1],
+        ['summary', 'succeeded', 1],
+      ],
+    );
     const reserve = h.upstream.calls.find((call) => call.key === `${run.id}:reserve`);
     assert.deepEqual(reserve?.body, { body: { sku: 'A1', qty: 2 } });
     assert.equal(reserve?.correlationId, 'corr-1');
@@ -91,10 +115,13 @@ describe('engine', () => {
     assert.deepEqual(error.completedSteps, ['lookup']);
     assert.equal(h.upstream.count(`${run.id}:send`), 1);
     const steps = await h.store.runs.listSteps(run.id);
-    assert.deepEqual(steps.map((step) => [step.stepId, step.status]), [
-      ['lookup', 'succeeded'],
-      ['send', 'failed'],
-    ]);
+    assert.deepEqual(
+      steps.map((step) => [step.stepId, step.status]),
+      [
+        ['lookup', 'succeeded'],
+        ['send', 'failed'],
+      ],
+    );
     await engine.stop(1000);
   });
 
@@ -148,11 +175,18 @@ describe('engine', () => {
   });
 
   test('a mapping error is not retried', async () => {
-    const flow = defineFlow({ name: 'bad-map', steps: [{ id: 'm', type: 'map', expression: '$toNumber(trigger.amount)' }] });
+    const flow = defineFlow({
+      name: 'bad-map',
+      steps: [{ id: 'm', type: 'map', expression: '$toNumber(trigger.amount)' }],
+    });
     const engine = h.engine();
     engine.load(flowMap(flow), noMappings);
     await engine.start();
-    const run = await engine.startRun('bad-map', { amount: 'twelve' }, { triggerType: 'test', correlationId: 'c' });
+    const run = await engine.startRun(
+      'bad-map',
+      { amount: 'twelve' },
+      { triggerType: 'test', correlationId: 'c' },
+    );
     const done = await engine.waitForRun(run.id, 10_000);
     assert.equal(done.status, 'dead');
     assert.equal((done.error as { code: string }).code, 'MAPPING_EVALUATE_FAILED');
@@ -163,7 +197,11 @@ describe('engine', () => {
   test('skips steps already recorded for a run and reuses their stored output', async () => {
     const engine = h.engine();
     engine.load(flowMap(orderFlow), noMappings);
-    const run = await engine.startRun('place-order', { sku: 'B2', qty: 1 }, { triggerType: 'test', correlationId: 'c' });
+    const run = await engine.startRun(
+      'place-order',
+      { sku: 'B2', qty: 1 },
+      { triggerType: 'test', correlationId: 'c' },
+    );
     await h.store.runs.saveStep({
       runId: run.id,
       stepId: 'reserve',
@@ -180,17 +218,25 @@ describe('engine', () => {
     assert.equal(done.status, 'succeeded');
     assert.equal(h.upstream.count(`${run.id}:reserve`), 0);
     assert.equal(h.upstream.count(`${run.id}:charge`), 1);
-    assert.deepEqual((done.output as { summary: unknown }).summary, { sku: 'B2', reserved: 41, charged: 200 });
+    assert.deepEqual((done.output as { summary: unknown }).summary, {
+      sku: 'B2',
+      reserved: 41,
+      charged: 200,
+    });
     await engine.stop(1000);
   });
 
   test('stores redacted values but hands local waiters the real output', async () => {
     const flow = defineFlow({
       name: 'token',
-      steps: [{ id: 'issue', type: 'map', expression: '{"user": trigger.user, "token": "s3cr3t-" & trigger.user}' }],
+      steps: [
+        { id: 'issue', type: 'map', expression: '{"user": trigger.user, "token": "s3cr3t-" & trigger.user}' },
+      ],
     });
     const redact = (value: unknown): unknown =>
-      typeof value === 'object' && value !== null && 'token' in value ? { ...value, token: '[redacted]' } : value;
+      typeof value === 'object' && value !== null && 'token' in value
+        ? { ...value, token: '[redacted]' }
+        : value;
     const engine = h.engine({ redact });
     engine.load(flowMap(flow), noMappings);
     await engine.start();
@@ -226,7 +272,33 @@ describe('engine', () => {
     assert.throws(
       () => engine.load(flowMap(orderFlow, broken), noMappings),
       (error: unknown) =>
-        error instanceof ConfluxError && error.code === 'MAPPING_COMPILE_FAILED' && /flows\/broken\.yaml step "m"/.test(error.message),
+        error instanceof ConfluxError &&
+        error.code === 'MAPPING_COMPILE_FAILED' &&
+        /flows\/broken\.yaml step "m"/.test(error.message),
+    );
+    const fromFile = defineFlow({
+      name: 'from-file',
+      steps: [{ id: 'm', type: 'map', expression: '$sum(' }],
+    });
+    const withMapping = {
+      ...fromFile,
+      steps: [{ ...fromFile.steps[0], mapping: 'order-summary' } as (typeof fromFile.steps)[number]],
+    };
+    const mappings = new Map([
+      [
+        'order-summary',
+        {
+          name: 'order-summary',
+          expression: '$sum(',
+          source: { file: 'mappings/order-summary.jsonata', line: 1, column: 1 },
+        },
+      ],
+    ]);
+    assert.throws(
+      () => engine.load(flowMap(withMapping), mappings),
+      (error: unknown) =>
+        error instanceof ConfluxError &&
+        error.message.startsWith('mappings/order-summary.jsonata (used by flows/from-file.yaml step "m")'),
     );
     const badCron = defineFlow({
       name: 'bad-cron',
@@ -234,8 +306,15 @@ describe('engine', () => {
       steps: [{ id: 'm', type: 'map', expression: '1' }],
     });
     assert.throws(() => engine.load(flowMap(badCron), noMappings), isCode('ENGINE_SCHEDULE_INVALID'));
-    await assert.rejects(engine.startRun('broken', {}, { triggerType: 'test', correlationId: 'c' }), isCode('ENGINE_FLOW_NOT_FOUND'));
-    const run = await engine.startRun('place-order', { sku: 'C', qty: 1 }, { triggerType: 'test', correlationId: 'c' });
+    await assert.rejects(
+      engine.startRun('broken', {}, { triggerType: 'test', correlationId: 'c' }),
+      isCode('ENGINE_FLOW_NOT_FOUND'),
+    );
+    const run = await engine.startRun(
+      'place-order',
+      { sku: 'C', qty: 1 },
+      { triggerType: 'test', correlationId: 'c' },
+    );
     assert.equal(run.flow, 'place-order');
   });
 
@@ -244,12 +323,19 @@ describe('engine', () => {
     engine.load(flowMap(orderFlow), noMappings);
     await assert.rejects(engine.waitForRun('no-such-run', 1000), isCode('ENGINE_RUN_NOT_FOUND'));
     // Not started: nothing executes the run.
-    const run = await engine.startRun('place-order', { sku: 'D', qty: 1 }, { triggerType: 'test', correlationId: 'c' });
+    const run = await engine.startRun(
+      'place-order',
+      { sku: 'D', qty: 1 },
+      { triggerType: 'test', correlationId: 'c' },
+    );
     await assert.rejects(engine.waitForRun(run.id, 100), isCode('ENGINE_RUN_TIMEOUT'));
   });
 
   test('stop abandons a step still in flight at the deadline and hands the run back', async () => {
-    const flow = defineFlow({ name: 'stuck', steps: [{ id: 'send', type: 'call', system: 'crm', operation: 'stuck' }] });
+    const flow = defineFlow({
+      name: 'stuck',
+      steps: [{ id: 'send', type: 'call', system: 'crm', operation: 'stuck' }],
+    });
     h.upstream.behave('/crm/stuck', { firstDelayMs: 3000 });
     const engine = h.engine();
     engine.load(flowMap(flow), noMappings);
@@ -271,7 +357,10 @@ describe('engine', () => {
   test('records run metrics', async () => {
     const text = await h.metrics.registry.metrics();
     assert.match(text, /conflux_runs_total\{flow="place-order",status="succeeded"\} [1-9]/);
-    assert.match(text, /conflux_step_duration_seconds_count\{flow="place-order",step="reserve",outcome="succeeded"\} [1-9]/);
+    assert.match(
+      text,
+      /conflux_step_duration_seconds_count\{flow="place-order",step="reserve",outcome="succeeded"\} [1-9]/,
+    );
     assert.match(text, /conflux_queue_runs\{status="queued"\} \d+/);
   });
 });

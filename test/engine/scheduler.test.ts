@@ -21,7 +21,14 @@ after(async () => {
 test('two engines on one store fire each schedule tick exactly once, with the evaluated input', async () => {
   const flow = defineFlow({
     name: 'every-second',
-    triggers: [{ type: 'schedule', cron: '* * * * * *', timezone: 'Europe/Paris', input: '{"since": fireAt, "kind": "tick"}' }],
+    triggers: [
+      {
+        type: 'schedule',
+        cron: '* * * * * *',
+        timezone: 'Europe/Paris',
+        input: '{"since": fireAt, "kind": "tick"}',
+      },
+    ],
     steps: [{ id: 'echo', type: 'map', expression: 'trigger' }],
   });
   const a = h.engine();
@@ -48,5 +55,8 @@ test('two engines on one store fire each schedule tick exactly once, with the ev
     assert.equal(input.kind, 'tick');
     assert.match(input.since, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
   }
-  assert.equal(await h.store.schedules.lastFire('every-second:0'), Math.max(...ticks.map((tick) => Date.parse(tick))));
+  assert.equal(
+    await h.store.schedules.lastFire('every-second:0'),
+    Math.max(...ticks.map((tick) => Date.parse(tick))),
+  );
 });

@@ -76,9 +76,13 @@ test('two engines on one PostgreSQL store share 40 runs and execute none twice',
     finished.map((run) => run.status),
     runs.map(() => 'succeeded'),
   );
-  for (const run of runs) assert.equal(upstream.count(`${run.id}:push`), 1, `run ${run.id} called the upstream once`);
+  for (const run of runs)
+    assert.equal(upstream.count(`${run.id}:push`), 1, `run ${run.id} called the upstream once`);
   assert.equal(upstream.calls.length, RUNS);
-  assert.deepEqual(finished.map((run) => (run.output as { n: number }).n).sort((x, y) => x - y), [...Array(RUNS).keys()]);
+  assert.deepEqual(
+    finished.map((run) => (run.output as { n: number }).n).sort((x, y) => x - y),
+    [...Array(RUNS).keys()],
+  );
   for (const run of finished) assert.equal(run.attempts, 1, 'claimed exactly once');
   const steps = await Promise.all(runs.map((run) => stores[0]?.runs.listSteps(run.id)));
   for (const list of steps) assert.equal(list?.length, 2);

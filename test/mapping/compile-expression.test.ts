@@ -19,9 +19,17 @@ function rejectsWith(code: string, check?: (error: ConfluxError) => void) {
 
 describe('compileExpression', () => {
   test('evaluates against the input and bindings, answering plain JSON', async () => {
-    const expression = compileExpression('{"skus": items.sku, "total": $sum(items.(qty * price)), "who": $who}', 'test');
+    const expression = compileExpression(
+      '{"skus": items.sku, "total": $sum(items.(qty * price)), "who": $who}',
+      'test',
+    );
     const result = await expression.evaluate(
-      { items: [{ sku: 'A1', qty: 2, price: 3.5 }, { sku: 'B2', qty: 1, price: 10 }] },
+      {
+        items: [
+          { sku: 'A1', qty: 2, price: 3.5 },
+          { sku: 'B2', qty: 1, price: 10 },
+        ],
+      },
       { who: 'ops' },
     );
     assert.deepEqual(result, { skus: ['A1', 'B2'], total: 17, who: 'ops' });
@@ -58,13 +66,18 @@ describe('compileExpression', () => {
   test('a helper error becomes MAPPING_EVALUATE_FAILED with the helper named', async () => {
     await assert.rejects(
       compileExpression('$convertUnit(weight, "kg", "m")', 'test').evaluate({ weight: 3 }),
-      rejectsWith('MAPPING_EVALUATE_FAILED', (error) => assert.match(error.message, /\$convertUnit: cannot convert mass/)),
+      rejectsWith('MAPPING_EVALUATE_FAILED', (error) =>
+        assert.match(error.message, /\$convertUnit: cannot convert mass/),
+      ),
     );
   });
 
   test('the jsonata suite runaway recursion (tail-recursion case006) is stopped by the time budget', async () => {
     const vector = vectors.jsonata_test_suite_runaway_recursion;
-    const expression = compileExpression(vector.expr, 'vector', { timeoutMs: vector.timelimit_ms, maxDepth: vector.depth });
+    const expression = compileExpression(vector.expr, 'vector', {
+      timeoutMs: vector.timelimit_ms,
+      maxDepth: vector.depth,
+    });
     await assert.rejects(
       expression.evaluate({}),
       rejectsWith('MAPPING_EVALUATE_FAILED', (error) => {
@@ -86,7 +99,10 @@ describe('compileExpression', () => {
   });
 
   test('a bounded recursion within the budgets still works', async () => {
-    const expression = compileExpression('($f := function($n){ $n <= 1 ? 1 : $n * $f($n - 1) }; $f(10))', 'test');
+    const expression = compileExpression(
+      '($f := function($n){ $n <= 1 ? 1 : $n * $f($n - 1) }; $f(10))',
+      'test',
+    );
     assert.equal(await expression.evaluate({}), 3628800);
   });
 
@@ -102,11 +118,14 @@ describe('compileExpression', () => {
       '{"when": $formatDate(at, "yyyy-MM-dd"), "qty": $toNumber(qty), "name": $clean(name), "tier": $default(tier, "basic")}',
       'test',
     );
-    assert.deepEqual(await expression.evaluate({ at: 1709645400000, qty: '1.234,5', name: '  Ada \n Lovelace ' }), {
-      when: '2024-03-05',
-      qty: 1234.5,
-      name: 'Ada Lovelace',
-      tier: 'basic',
-    });
+    assert.deepEqual(
+      await expression.evaluate({ at: 1709645400000, qty: '1.234,5', name: '  Ada \n Lovelace ' }),
+      {
+        when: '2024-03-05',
+        qty: 1234.5,
+        name: 'Ada Lovelace',
+        tier: 'basic',
+      },
+    );
   });
 });

@@ -16,7 +16,10 @@ describe('$formatDate', () => {
   test('formats epoch ms, epoch s and ISO text in a time zone', () => {
     assert.equal(formatDate(MARCH_5, 'dd.MM.yyyy HH:mm', 'Europe/Berlin'), '05.03.2024 14:30');
     assert.equal(formatDate(MARCH_5 / 1000, 'yyyy-MM-dd HH:mm:ss'), '2024-03-05 13:30:00');
-    assert.equal(formatDate('2024-03-05T13:30:00Z', 'EEE, d MMM yyyy h:mm a', 'America/New_York'), 'Tue, 5 Mar 2024 8:30 AM');
+    assert.equal(
+      formatDate('2024-03-05T13:30:00Z', 'EEE, d MMM yyyy h:mm a', 'America/New_York'),
+      'Tue, 5 Mar 2024 8:30 AM',
+    );
     assert.equal(formatDate('2024-03-05T13:30:00Z', 'EEEE d MMMM yy'), 'Tuesday 5 March 24');
   });
 
@@ -73,7 +76,10 @@ describe('$parseDate', () => {
   test('local times are read in the given zone, across DST', () => {
     assert.equal(parseDate('2024-03-05 08:30', undefined, 'America/New_York'), '2024-03-05T13:30:00.000Z');
     assert.equal(parseDate('2024-07-05 08:30', undefined, 'America/New_York'), '2024-07-05T12:30:00.000Z');
-    assert.equal(parseDate('31.10.2024 09:00', 'dd.MM.yyyy HH:mm', 'Europe/Berlin'), '2024-10-31T08:00:00.000Z');
+    assert.equal(
+      parseDate('31.10.2024 09:00', 'dd.MM.yyyy HH:mm', 'Europe/Berlin'),
+      '2024-10-31T08:00:00.000Z',
+    );
   });
 
   test('impossible dates and mismatched pictures are errors', () => {
@@ -175,7 +181,10 @@ describe('$normalizeEnum', () => {
   test('unknown values give the default, or an error listing what is accepted', () => {
     assert.equal(normalizeEnum('refunded', statuses, 'other'), 'other');
     assert.equal(normalizeEnum('refunded', statuses, null), null);
-    assert.throws(() => normalizeEnum('refunded', statuses), /"refunded" is not a known value; expected one of: paid, pending/);
+    assert.throws(
+      () => normalizeEnum('refunded', statuses),
+      /"refunded" is not a known value; expected one of: paid, pending/,
+    );
     assert.throws(() => normalizeEnum('x', 'paid'), /must be an object/);
   });
 });

@@ -11,7 +11,8 @@ const RETRYABLE_STATUSES = new Set([408, 425, 429]);
  * recognise a repeat of a call whose answer we lost.
  */
 export const compileCallStep: StepFactory<'call'> = (definition, { where }) => {
-  const input = definition.input === undefined ? undefined : compileExpression(definition.input, `${where} input`);
+  const input =
+    definition.input === undefined ? undefined : compileExpression(definition.input, `${where} input`);
   const target = `${definition.system}.${definition.operation}`;
   return {
     id: definition.id,
@@ -19,9 +20,17 @@ export const compileCallStep: StepFactory<'call'> = (definition, { where }) => {
     async run(context, runtime) {
       const value = input === undefined ? {} : ((await input.evaluate(context)) ?? {});
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new ConfluxError('ENGINE_STEP_FAILED', `${where}: input must evaluate to an object of parameters for ${target}`, {
-          details: { step: definition.id, expected: 'an object like { "sku": ..., "body": ... }', retryable: false },
-        });
+        throw new ConfluxError(
+          'ENGINE_STEP_FAILED',
+          `${where}: input must evaluate to an object of parameters for ${target}`,
+          {
+            details: {
+              step: definition.id,
+              expected: 'an object like { "sku": ..., "body": ... }',
+              retryable: false,
+            },
+          },
+        );
       }
       const parameters = value as Record<string, unknown>;
       const response = await runtime.systems.call(definition.system, definition.operation, parameters, {
@@ -39,7 +48,10 @@ export const compileCallStep: StepFactory<'call'> = (definition, { where }) => {
           },
         });
       }
-      return { input: parameters, output: { status: response.status, headers: response.headers, body: response.body } };
+      return {
+        input: parameters,
+        output: { status: response.status, headers: response.headers, body: response.body },
+      };
     },
   };
 };

@@ -11,6 +11,9 @@ export const stepKinds: { readonly [K in StepDefinition['type']]: StepFactory<K>
 
 export function compileStep(definition: StepDefinition, context: StepCompileContext): CompiledStep {
   // The table is keyed by the definition's own type, so this pairing is always right.
-  const factory = stepKinds[definition.type] as (definition: StepDefinition, context: StepCompileContext) => CompiledStep;
+  const factory = stepKinds[definition.type] as (
+    definition: StepDefinition,
+    context: StepCompileContext,
+  ) => CompiledStep;
   return factory(definition, context);
 }

@@ -10,5 +10,10 @@ const WHITESPACE = /[\s\u00A0\u2007\u202F]+/g;
 export function clean(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw helperError('clean', `expected a string, got ${show(value)}`);
-  return value.replace(WHITESPACE, ' ').replace(CONTROL, '').replace(INVISIBLE, '').replace(WHITESPACE, ' ').trim();
+  return value
+    .replace(WHITESPACE, ' ')
+    .replace(CONTROL, '')
+    .replace(INVISIBLE, '')
+    .replace(WHITESPACE, ' ')
+    .trim();
 }

@@ -34,15 +34,37 @@ define('volume', 3.785411784, 'gal', 'gallon', 'gallons');
 define('volume', 0.0295735295625, 'floz', 'fl oz', 'fluid ounce', 'fluid ounces');
 
 const TEMPERATURE: Record<string, { toKelvin(v: number): number; fromKelvin(k: number): number }> = {};
-function defineTemperature(toKelvin: (v: number) => number, fromKelvin: (k: number) => number, ...names: string[]) {
+function defineTemperature(
+  toKelvin: (v: number) => number,
+  fromKelvin: (k: number) => number,
+  ...names: string[]
+) {
   for (const name of names) TEMPERATURE[name] = { toKelvin, fromKelvin };
 }
-defineTemperature((v) => v + 273.15, (k) => k - 273.15, 'c', '°c', 'celsius');
-defineTemperature((v) => ((v - 32) * 5) / 9 + 273.15, (k) => ((k - 273.15) * 9) / 5 + 32, 'f', '°f', 'fahrenheit');
-defineTemperature((v) => v, (k) => k, 'k', 'kelvin');
+defineTemperature(
+  (v) => v + 273.15,
+  (k) => k - 273.15,
+  'c',
+  '°c',
+  'celsius',
+);
+defineTemperature(
+  (v) => ((v - 32) * 5) / 9 + 273.15,
+  (k) => ((k - 273.15) * 9) / 5 + 32,
+  'f',
+  '°f',
+  'fahrenheit',
+);
+defineTemperature(
+  (v) => v,
+  (k) => k,
+  'k',
+  'kelvin',
+);
 
 function unitName(unit: unknown): string {
-  if (typeof unit !== 'string') throw helperError('convertUnit', `units are strings like kg or °F, got ${show(unit)}`);
+  if (typeof unit !== 'string')
+    throw helperError('convertUnit', `units are strings like kg or °F, got ${show(unit)}`);
   return unit.trim().toLowerCase();
 }
 
@@ -68,7 +90,10 @@ export function convertUnit(value: unknown, from: unknown, to: unknown): number 
   if (sourceDimension === undefined) throw helperError('convertUnit', `unknown unit ${show(from)}`);
   if (targetDimension === undefined) throw helperError('convertUnit', `unknown unit ${show(to)}`);
   if (sourceDimension !== targetDimension) {
-    throw helperError('convertUnit', `cannot convert ${sourceDimension} (${show(from)}) to ${targetDimension} (${show(to)})`);
+    throw helperError(
+      'convertUnit',
+      `cannot convert ${sourceDimension} (${show(from)}) to ${targetDimension} (${show(to)})`,
+    );
   }
   const result =
     sourceDimension === 'temperature'

@@ -6,14 +6,68 @@
  */
 import { helperError } from './helper-error.ts';
 
-export type DateToken = 'yyyy' | 'yy' | 'MMMM' | 'MMM' | 'MM' | 'M' | 'dd' | 'd' | 'EEEE' | 'EEE' | 'HH' | 'H' | 'hh' | 'h' | 'mm' | 'ss' | 'SSS' | 'a' | 'XXX' | 'Z';
+export type DateToken =
+  | 'yyyy'
+  | 'yy'
+  | 'MMMM'
+  | 'MMM'
+  | 'MM'
+  | 'M'
+  | 'dd'
+  | 'd'
+  | 'EEEE'
+  | 'EEE'
+  | 'HH'
+  | 'H'
+  | 'hh'
+  | 'h'
+  | 'mm'
+  | 'ss'
+  | 'SSS'
+  | 'a'
+  | 'XXX'
+  | 'Z';
 
 export type PicturePart = { readonly token: DateToken } | { readonly literal: string };
 
 // Longest first, so that `yyyy` is not read as two `yy`.
-const TOKENS: readonly DateToken[] = ['yyyy', 'MMMM', 'EEEE', 'MMM', 'EEE', 'SSS', 'XXX', 'yy', 'MM', 'dd', 'HH', 'hh', 'mm', 'ss', 'M', 'd', 'H', 'h', 'a', 'Z'];
+const TOKENS: readonly DateToken[] = [
+  'yyyy',
+  'MMMM',
+  'EEEE',
+  'MMM',
+  'EEE',
+  'SSS',
+  'XXX',
+  'yy',
+  'MM',
+  'dd',
+  'HH',
+  'hh',
+  'mm',
+  'ss',
+  'M',
+  'd',
+  'H',
+  'h',
+  'a',
+  'Z',
+];
 
-export const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 const pictureCache = new Map<string, readonly PicturePart[]>();

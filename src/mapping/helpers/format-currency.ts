@@ -14,7 +14,10 @@ export function formatCurrency(amount: unknown, currency: unknown, locale?: unkn
     throw helperError('formatCurrency', `the locale must be a string like de-DE, got ${show(locale)}`);
   }
   try {
-    return new Intl.NumberFormat(locale ?? 'en-US', { style: 'currency', currency: currency.toUpperCase() }).format(number);
+    return new Intl.NumberFormat(locale ?? 'en-US', {
+      style: 'currency',
+      currency: currency.toUpperCase(),
+    }).format(number);
   } catch {
     throw helperError('formatCurrency', `unknown locale or currency (${show(locale)}, ${show(currency)})`);
   }

@@ -1,4 +1,4 @@
-import { MONTHS, parsePicture, WEEKDAYS, type DateToken, type WallClock, wallClock } from './date-picture.ts';
+import { type DateToken, MONTHS, parsePicture, type WallClock, WEEKDAYS, wallClock } from './date-picture.ts';
 import { helperError, show } from './helper-error.ts';
 import { toMillis } from './parse-date.ts';
 
@@ -70,7 +70,10 @@ export function formatDate(value: unknown, picture: unknown, timezone?: unknown)
     throw helperError('formatDate', `expected a picture like yyyy-MM-dd or iso, got ${show(picture)}`);
   }
   if (timezone !== undefined && typeof timezone !== 'string') {
-    throw helperError('formatDate', `the time zone must be an IANA name like Europe/Paris, got ${show(timezone)}`);
+    throw helperError(
+      'formatDate',
+      `the time zone must be an IANA name like Europe/Paris, got ${show(timezone)}`,
+    );
   }
   const millis = toMillis(value, undefined, 'UTC', 'formatDate');
   const clock = wallClock(millis, timezone ?? 'UTC', 'formatDate');

@@ -15,7 +15,10 @@ function buildLookup(mapping: Record<string, unknown>): Map<string, unknown> {
       lookup.set(key(name), name);
       for (const alias of target) {
         if (typeof alias !== 'string' && typeof alias !== 'number') {
-          throw helperError('normalizeEnum', `aliases of "${name}" must be strings or numbers, got ${show(alias)}`);
+          throw helperError(
+            'normalizeEnum',
+            `aliases of "${name}" must be strings or numbers, got ${show(alias)}`,
+          );
         }
         lookup.set(key(alias), name);
       }
@@ -36,7 +39,10 @@ function buildLookup(mapping: Record<string, unknown>): Map<string, unknown> {
 export function normalizeEnum(...args: unknown[]): unknown {
   const [value, mapping] = args;
   if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) {
-    throw helperError('normalizeEnum', `the second argument must be an object mapping values, got ${show(mapping)}`);
+    throw helperError(
+      'normalizeEnum',
+      `the second argument must be an object mapping values, got ${show(mapping)}`,
+    );
   }
   const hasDefault = args.length >= 3;
   if (value === undefined || value === null) return hasDefault ? args[2] : value;

@@ -76,7 +76,9 @@ function matcherFor(picture: string, helper: string): { regex: RegExp; tokens: D
 
 function monthFromName(name: string): number | undefined {
   const lower = name.toLowerCase();
-  const index = MONTHS.findIndex((month) => month.toLowerCase() === lower || month.slice(0, 3).toLowerCase() === lower);
+  const index = MONTHS.findIndex(
+    (month) => month.toLowerCase() === lower || month.slice(0, 3).toLowerCase() === lower,
+  );
   return index < 0 ? undefined : index + 1;
 }
 
@@ -88,7 +90,12 @@ function offsetMinutes(text: string): number {
 }
 
 /** Reads `text` with `picture`; undefined when it does not match, an error when it matches but is impossible. */
-function readWithPicture(text: string, picture: string, timezone: string, helper: string): number | undefined {
+function readWithPicture(
+  text: string,
+  picture: string,
+  timezone: string,
+  helper: string,
+): number | undefined {
   const { regex, tokens } = matcherFor(picture, helper);
   const match = regex.exec(text);
   if (match === null) return undefined;
@@ -110,10 +117,19 @@ function readWithPicture(text: string, picture: string, timezone: string, helper
     else offset = offsetMinutes(value);
   });
   if (pm !== undefined) {
-    if (fields.hour < 1 || fields.hour > 12) throw helperError(helper, `hour ${fields.hour} is not valid with AM/PM in ${show(text)}`);
+    if (fields.hour < 1 || fields.hour > 12)
+      throw helperError(helper, `hour ${fields.hour} is not valid with AM/PM in ${show(text)}`);
     fields.hour = (fields.hour % 12) + (pm ? 12 : 0);
   }
-  const local = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second, fields.millisecond);
+  const local = Date.UTC(
+    fields.year,
+    fields.month - 1,
+    fields.day,
+    fields.hour,
+    fields.minute,
+    fields.second,
+    fields.millisecond,
+  );
   const check = new Date(local);
   if (
     fields.month < 1 ||
@@ -134,12 +150,18 @@ function fromEpoch(value: number): number {
 }
 
 /** Any accepted date form → epoch milliseconds. Times without an offset are read in `timezone`. */
-export function toMillis(value: unknown, picture: string | undefined, timezone: string, helper: string): number {
+export function toMillis(
+  value: unknown,
+  picture: string | undefined,
+  timezone: string,
+  helper: string,
+): number {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw helperError(helper, `${show(value)} is not a date`);
     return fromEpoch(value);
   }
-  if (typeof value !== 'string') throw helperError(helper, `expected a date string or epoch number, got ${show(value)}`);
+  if (typeof value !== 'string')
+    throw helperError(helper, `expected a date string or epoch number, got ${show(value)}`);
   const text = value.trim();
   if (picture !== undefined) {
     const millis = readWithPicture(text, picture, timezone, helper);
@@ -168,7 +190,10 @@ export function parseDate(value: unknown, picture?: unknown, timezone?: unknown)
     throw helperError('parseDate', `the picture must be a string like dd/MM/yyyy, got ${show(picture)}`);
   }
   if (timezone !== undefined && typeof timezone !== 'string') {
-    throw helperError('parseDate', `the time zone must be an IANA name like Europe/Paris, got ${show(timezone)}`);
+    throw helperError(
+      'parseDate',
+      `the time zone must be an IANA name like Europe/Paris, got ${show(timezone)}`,
+    );
   }
   const millis = toMillis(value, picture ?? undefined, timezone ?? 'UTC', 'parseDate');
   return new Date(millis).toISOString();

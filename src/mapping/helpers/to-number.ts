@@ -50,7 +50,8 @@ const AFFIXES = /^(?:\p{Sc}|[A-Z]{3})+|(?:\p{Sc}|[A-Z]{3})+$/gu;
 export function toNumber(value: unknown, locale?: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number') return value;
-  if (typeof value !== 'string') throw helperError('toNumber', `expected a string or number, got ${show(value)}`);
+  if (typeof value !== 'string')
+    throw helperError('toNumber', `expected a string or number, got ${show(value)}`);
   if (locale !== undefined && typeof locale !== 'string') {
     throw helperError('toNumber', `the locale must be a string like de-DE, got ${show(locale)}`);
   }
@@ -70,7 +71,10 @@ export function toNumber(value: unknown, locale?: unknown): number | undefined {
   const { group, decimal } = locale === undefined ? guessSeparators(text) : separatorsOf(locale);
   const plain = text.split(group).join('').replace(decimal, '.');
   if (!/^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(plain)) {
-    throw helperError('toNumber', `${show(value)} is not a number${locale === undefined ? '' : ` in locale ${locale}`}`);
+    throw helperError(
+      'toNumber',
+      `${show(value)} is not a number${locale === undefined ? '' : ` in locale ${locale}`}`,
+    );
   }
   const number = Number(plain);
   return negative ? -number : number;

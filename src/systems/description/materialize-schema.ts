@@ -13,8 +13,10 @@ import type { DescriptionWarnings } from './warnings.ts';
  *   → `prefixItems`; `$id`/`$schema` are dropped because they mean nothing once inlined;
  * - `readOnly` properties are not required in requests, nor `writeOnly` ones in responses.
  *
- * Subtrees without a cut do not depend on where they are met, so they are converted once and
- * shared; that keeps documents that reuse one large schema hundreds of times fast.
+ * Every schema object is converted once and the result shared wherever it is met again; a
+ * repeat met while its own conversion is still running is the cut. Expanding each occurrence
+ * instead grows exponentially with mutually recursive schemas (Xero's accounting document
+ * reached 60 MB that way); sharing keeps the output linear in the document and still finite.
  */
 export type SchemaMode = 'request' | 'response';
 
@@ -49,7 +51,6 @@ export function createSchemaMaterializer(warnings: DescriptionWarnings): SchemaM
 
   function materialize(mode: SchemaMode) {
     const stack = new Set<object>();
-    let cuts = 0;
 
     const convert = (node: unknown, pointer: string, depth: number): JsonSchema => {
       if (typeof node === 'boolean') return node;
@@ -57,16 +58,14 @@ export function createSchemaMaterializer(warnings: DescriptionWarnings): SchemaM
       const known = memo[mode].get(node);
       if (known !== undefined) return known;
       if (stack.has(node) || depth > MAX_DEPTH) {
-        cuts += 1;
         const reason = depth > MAX_DEPTH ? `nested deeper than ${MAX_DEPTH} levels` : 'circular reference';
         warnings.add(pointer, `${reason}: not expanded further, accepted as any value`);
         return { [CIRCULAR_MARK]: true, description: `${reason}, not expanded` };
       }
       stack.add(node);
-      const cutsBefore = cuts;
       const result = convertObject(node as Record<string, unknown>, pointer, depth);
       stack.delete(node);
-      if (cuts === cutsBefore) memo[mode].set(node, result);
+      memo[mode].set(node, result);
       return result;
     };
 

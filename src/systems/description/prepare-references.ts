@@ -7,9 +7,10 @@ const MAX_DEPTH = 256;
 
 /**
  * Makes the document's `$ref`s resolvable without the document's own location: relative file
- * references become absolute `file:` URLs (so the parser can be handed the parsed object), and
- * remote (http) references are replaced by an open schema with a warning, because Conflux never
- * fetches descriptions from the network at load time.
+ * references become absolute `file:` URLs (so the parser can be handed the parsed object).
+ * Remote (http) references, which Conflux never fetches at load time, and internal references to
+ * nothing (real documents have them) become open schemas with a warning instead of failing the
+ * whole description.
  */
 export function prepareReferences(document: Record<string, unknown>, file: string, warnings: DescriptionWarnings): void {
   const base = dirname(file);
@@ -21,7 +22,12 @@ export function prepareReferences(document: Record<string, unknown>, file: strin
     }
     const record = node as Record<string, unknown>;
     const ref = record.$ref;
-    if (typeof ref === 'string' && !ref.startsWith('#')) {
+    if (typeof ref === 'string' && ref.startsWith('#')) {
+      if (pointsSomewhere(document, ref)) return record;
+      warnings.add(pointer, `$ref ${ref} points to nothing in the document; treated as an open schema`);
+      return { description: `unresolved reference ${ref}`, 'x-conflux-unresolved-ref': ref };
+    }
+    if (typeof ref === 'string') {
       if (/^https?:/i.test(ref)) {
         warnings.add(pointer, `remote $ref ${ref} is not fetched; treated as an open schema`);
         return { description: `unresolved remote reference ${ref}`, 'x-conflux-unresolved-ref': ref };
@@ -39,4 +45,25 @@ export function prepareReferences(document: Record<string, unknown>, file: strin
     return record;
   };
   visit(document, '', 0);
+}
+
+function pointsSomewhere(document: unknown, ref: string): boolean {
+  let node = document;
+  for (const token of ref.slice(1).split('/').slice(1)) {
+    if (typeof node !== 'object' || node === null) return false;
+    const key = decodeToken(token);
+    if (!Object.hasOwn(node, key)) return false;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
+function decodeToken(token: string): string {
+  let decoded = token;
+  try {
+    decoded = decodeURIComponent(token);
+  } catch {
+    // a literal % in a schema name: the token is meant as written
+  }
+  return decoded.replaceAll('~1', '/').replaceAll('~0', '~');
 }

@@ -1,0 +1,47 @@
+import { isFormMediaType } from '../description/media-type.ts';
+import type { Operation } from '../types.ts';
+import type { Credentials } from './resolve-credentials.ts';
+
+export interface HttpRequest {
+  readonly origin: string;
+  /** Path and query as sent; holds an apiKey when the system takes it in the query. */
+  readonly path: string;
+  /** Path without query, safe to log. */
+  readonly logPath: string;
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
+/** Places each input value where its parameter lives: path (encoded), query, header, body. */
+export function buildHttpRequest(baseUrl: string, operation: Operation, input: Record<string, unknown>, credentials: Credentials): HttpRequest {
+  const base = new URL(baseUrl);
+  let path = operation.path;
+  const query = new URLSearchParams(base.search);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  for (const parameter of operation.parameters) {
+    const value = input[parameter.name];
+    if (value === undefined) continue;
+    if (parameter.in === 'path') path = path.replaceAll(`{${parameter.name}}`, encodeURIComponent(text(value)));
+    else if (parameter.in === 'query') {
+      for (const item of Array.isArray(value) ? value : [value]) query.append(parameter.name, text(item));
+    } else if (parameter.in === 'header') headers[parameter.name.toLowerCase()] = Array.isArray(value) ? value.map(text).join(',') : text(value);
+  }
+  for (const [name, value] of Object.entries(credentials.query)) query.set(name, value);
+  Object.assign(headers, credentials.headers);
+  const logPath = `${base.pathname.replace(/\/$/, '')}${path}`;
+  const search = query.size > 0 ? `?${query}` : '';
+  const request = { origin: base.origin, path: logPath + search, logPath, method: operation.method, headers };
+  if (input.body === undefined) return request;
+  const contentType = operation.requestBody?.contentType;
+  if (isFormMediaType(contentType) && typeof input.body === 'object' && input.body !== null) {
+    const form = new URLSearchParams();
+    for (const [name, value] of Object.entries(input.body)) if (value !== undefined) form.append(name, text(value));
+    return { ...request, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() };
+  }
+  return { ...request, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(input.body) };
+}
+
+function text(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}

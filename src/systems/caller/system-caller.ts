@@ -1,0 +1,171 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import { ConfluxError } from '../../errors/index.ts';
+import type { Logger, Metrics } from '../../observability/index.ts';
+import type { SystemDefinition } from '../../project/index.ts';
+import type { SystemCaller, SystemDescription, SystemResponse } from '../types.ts';
+import { buildHttpRequest, type HttpRequest } from './build-http-request.ts';
+import { createInputChecker } from './input-validation.ts';
+import { resolveCredentials } from './resolve-credentials.ts';
+import { isRetryableStatus, retryDelay } from './retry-delay.ts';
+
+export interface SystemCallerOptions {
+  readonly systems: ReadonlyMap<string, SystemDefinition>;
+  readonly descriptions: ReadonlyMap<string, SystemDescription>;
+  /** Resolved base URL per system, mocks included. */
+  readonly baseUrls: ReadonlyMap<string, string>;
+  resolveSecret(name: string): Promise<string>;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
+
+type Attempt =
+  | { readonly kind: 'answer'; readonly response: SystemResponse; readonly retryAfter: string | undefined }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'network'; readonly error: unknown };
+
+/**
+ * Calls system operations by name over keep-alive undici pools (one per origin): validates the
+ * input against the operation, authenticates, times out, and retries what is safe to retry
+ * (network errors, timeouts, 408/429/5xx; only idempotent methods or calls with an idempotency
+ * key) with backoff or the system's Retry-After. Answers 2xx; anything else throws.
+ */
+export function createSystemCaller(options: SystemCallerOptions): SystemCaller & { close(): Promise<void> } {
+  const pools = new Map<string, Pool>();
+  const checkInput = createInputChecker();
+
+  const poolFor = (origin: string): Pool => {
+    let pool = pools.get(origin);
+    if (pool === undefined) {
+      pool = new Pool(origin, { connections: 64, keepAliveTimeout: 10_000 });
+      pools.set(origin, pool);
+    }
+    return pool;
+  };
+
+  async function attempt(request: HttpRequest, timeoutMs: number, signal: AbortSignal | undefined): Promise<Attempt> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const combined = signal === undefined ? timeout : AbortSignal.any([timeout, signal]);
+    try {
+      const answer = await poolFor(request.origin).request({
+        path: request.path,
+        method: request.method as 'GET',
+        headers: request.headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
+        signal: combined,
+      });
+      const text = await answer.body.text();
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(answer.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      const response = { status: answer.statusCode, headers, body: parseBody(text, headers['content-type']) };
+      return { kind: 'answer', response, retryAfter: headers['retry-after'] };
+    } catch (error) {
+      if (signal?.aborted === true) throw signal.reason ?? error;
+      if (timeout.aborted) return { kind: 'timeout' };
+      return { kind: 'network', error };
+    }
+  }
+
+  return {
+    async call(systemName, operationId, rawInput, callOptions) {
+      const system = options.systems.get(systemName);
+      const description = options.descriptions.get(systemName);
+      const baseUrl = options.baseUrls.get(systemName);
+      if (system === undefined || description === undefined || baseUrl === undefined) {
+        throw new ConfluxError('SYSTEM_NOT_FOUND', `No system named "${systemName}" is configured.`, { details: { system: systemName } });
+      }
+      const operation = description.operations.get(operationId);
+      if (operation === undefined) {
+        const known = [...description.operations.keys()].slice(0, 10).join(', ');
+        throw new ConfluxError('SYSTEM_OPERATION_NOT_FOUND', `System "${systemName}" has no operation "${operationId}"; known: ${known}.`, {
+          details: { system: systemName, operation: operationId },
+        });
+      }
+      const where = `${systemName}.${operationId}`;
+      const { input, errors } = checkInput(operation, rawInput);
+      if (errors.length > 0) {
+        const summary = errors.map((error) => `${error.field || 'input'} ${error.message}`).join('; ');
+        throw new ConfluxError('SYSTEM_REQUEST_INVALID', `Input for ${where} is invalid: ${summary}.`, {
+          details: { system: systemName, operation: operationId, errors, retryable: false },
+        });
+      }
+
+      const credentials = await resolveCredentials(system.auth, options.resolveSecret);
+      const built = buildHttpRequest(baseUrl, operation, input, credentials);
+      const headers: Record<string, string> = { ...built.headers, 'x-request-id': callOptions.correlationId };
+      if (callOptions.traceparent !== undefined) headers.traceparent = callOptions.traceparent;
+      if (callOptions.idempotencyKey !== undefined) headers['idempotency-key'] = callOptions.idempotencyKey;
+      const request = { ...built, headers };
+      const retrySafe = IDEMPOTENT_METHODS.has(operation.method) || callOptions.idempotencyKey !== undefined;
+      const attempts = retrySafe ? Math.max(1, system.retry.attempts) : 1;
+
+      for (let tryNumber = 1; ; tryNumber += 1) {
+        const started = performance.now();
+        const result = await attempt(request, system.timeoutMs, callOptions.signal);
+        const seconds = (performance.now() - started) / 1000;
+        const ok = result.kind === 'answer' && result.response.status >= 200 && result.response.status < 300;
+        const outcome = result.kind === 'timeout' ? 'timeout' : ok ? 'ok' : 'error';
+        options.metrics.upstreamDuration.observe({ system: systemName, outcome }, seconds);
+        const status = result.kind === 'answer' ? result.response.status : undefined;
+        options.logger.debug(
+          { system: systemName, operation: operationId, method: request.method, path: request.logPath, status, outcome, attempt: tryNumber, correlationId: callOptions.correlationId },
+          'system call',
+        );
+        if (ok) return result.response;
+        const retryable = result.kind !== 'answer' || isRetryableStatus(result.response.status);
+        if (retryable && tryNumber < attempts) {
+          const retryAfter = result.kind === 'answer' ? result.retryAfter : undefined;
+          await sleep(retryDelay(tryNumber, system.retry.backoffMs, retryAfter), undefined, callOptions.signal === undefined ? {} : { signal: callOptions.signal });
+          continue;
+        }
+        throw failure(result, { system: systemName, operation: operationId, where, attempts: tryNumber, timeoutMs: system.timeoutMs, retryable });
+      }
+    },
+
+    async close() {
+      const closing = [...pools.values()].map((pool) => pool.close());
+      pools.clear();
+      await Promise.all(closing);
+    },
+  };
+}
+
+function failure(
+  result: Attempt,
+  facts: { system: string; operation: string; where: string; attempts: number; timeoutMs: number; retryable: boolean },
+): ConfluxError {
+  const { where, ...details } = facts;
+  const tries = facts.attempts === 1 ? '' : ` after ${facts.attempts} tries`;
+  if (result.kind === 'timeout') {
+    return new ConfluxError('SYSTEM_TIMEOUT', `${where} did not answer within ${facts.timeoutMs} ms${tries}.`, {
+      details: { ...details, retryable: true },
+    });
+  }
+  if (result.kind === 'network') {
+    const reason = result.error instanceof Error ? result.error.message : String(result.error);
+    return new ConfluxError('SYSTEM_UNREACHABLE', `${where} cannot be reached${tries}: ${reason}.`, {
+      details: { ...details, retryable: true },
+      cause: result.error,
+    });
+  }
+  const { status, body } = result.response;
+  return new ConfluxError('SYSTEM_CALL_FAILED', `${where} answered HTTP ${status}${tries}; expected a 2xx status.`, {
+    details: { system: facts.system, operation: facts.operation, status, body, retryable: facts.retryable, attempts: facts.attempts },
+  });
+}
+
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (text === '') return undefined;
+  if (contentType !== undefined && /[/+]json\b/i.test(contentType)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
