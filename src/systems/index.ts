@@ -1,3 +1,7 @@
+export { type Credentials, resolveCredentials } from './caller/resolve-credentials.ts';
+export { createSystemCaller, type SystemCallerOptions } from './caller/system-caller.ts';
+export { loadSystemDescription } from './description/load-system-description.ts';
+export { type MockServer, type MockServerOptions, startMockServer } from './mock/mock-server.ts';
 export type {
   CallOptions,
   Operation,
@@ -7,7 +11,3 @@ export type {
   SystemDescription,
   SystemResponse,
 } from './types.ts';
-export { loadSystemDescription } from './description/load-system-description.ts';
-export { type MockServer, type MockServerOptions, startMockServer } from './mock/mock-server.ts';
-export { createSystemCaller, type SystemCallerOptions } from './caller/system-caller.ts';
-export { type Credentials, resolveCredentials } from './caller/resolve-credentials.ts';

@@ -27,7 +27,11 @@ export interface Operation {
   readonly path: string;
   readonly summary?: string;
   readonly parameters: readonly OperationParameter[];
-  readonly requestBody?: { readonly required: boolean; readonly contentType: string; readonly schema?: JsonSchema };
+  readonly requestBody?: {
+    readonly required: boolean;
+    readonly contentType: string;
+    readonly schema?: JsonSchema;
+  };
   readonly responses: readonly OperationResponse[];
   /** JSON Schema of the operation's input: `{ <param>: ..., body: ... }`. */
   readonly inputSchema: JsonSchema;
@@ -61,5 +65,10 @@ export interface CallOptions {
 
 /** Calls system operations by name: `call('inventory', 'checkStock', { sku: 'A1' })`. */
 export interface SystemCaller {
-  call(system: string, operation: string, input: Record<string, unknown>, options: CallOptions): Promise<SystemResponse>;
+  call(
+    system: string,
+    operation: string,
+    input: Record<string, unknown>,
+    options: CallOptions,
+  ): Promise<SystemResponse>;
 }

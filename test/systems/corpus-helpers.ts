@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Operation } from '../../src/systems/index.ts';
 import { generateValue } from '../../src/systems/schema/generate-value.ts';
 import { createRandom } from '../../src/systems/schema/random.ts';
-import type { Operation } from '../../src/systems/index.ts';
 
 /** The shared corpus sits beside the repository: `<x>/main` and `<x>/shared`. */
 export const corpusRoot = fileURLToPath(new URL('../../../shared/corpus/openapi', import.meta.url));
@@ -31,13 +31,18 @@ function isOpenApiDocument(path: string): boolean {
 export function pickOperation(operations: Iterable<Operation>): Operation | undefined {
   const all = [...operations];
   const simple = all.find(
-    (operation) => operation.method === 'GET' && operation.parameters.every((parameter) => !parameter.required),
+    (operation) =>
+      operation.method === 'GET' && operation.parameters.every((parameter) => !parameter.required),
   );
   return simple ?? all[0];
 }
 
 /** A request for the operation with every required parameter and body generated from its schema. */
-export function requestFor(operation: Operation): { path: string; headers: Record<string, string>; body?: string } {
+export function requestFor(operation: Operation): {
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+} {
   const random = createRandom(7);
   const value = (schema: Parameters<typeof generateValue>[0]) => {
     const generated = generateValue(schema, random);
@@ -48,7 +53,8 @@ export function requestFor(operation: Operation): { path: string; headers: Recor
   const headers: Record<string, string> = {};
   for (const parameter of operation.parameters) {
     if (!parameter.required) continue;
-    if (parameter.in === 'path') path = path.replace(`{${parameter.name}}`, encodeURIComponent(value(parameter.schema)));
+    if (parameter.in === 'path')
+      path = path.replace(`{${parameter.name}}`, encodeURIComponent(value(parameter.schema)));
     if (parameter.in === 'query') query.set(parameter.name, value(parameter.schema));
     if (parameter.in === 'header') headers[parameter.name] = value(parameter.schema);
   }

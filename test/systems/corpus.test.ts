@@ -9,14 +9,19 @@ const documents = corpusDocuments();
 
 describe('every OpenAPI document of the corpus loads and mocks', () => {
   test('the corpus is there', () => {
-    assert.ok(documents.length >= 15, `expected the corpus at ${corpusRoot}, found ${documents.length} documents`);
+    assert.ok(
+      documents.length >= 15,
+      `expected the corpus at ${corpusRoot}, found ${documents.length} documents`,
+    );
   });
 
   for (const file of documents) {
     const name = relative(corpusRoot, file);
     test(name, async (t) => {
       const description = await loadSystemDescription(file);
-      t.diagnostic(`${name}: ${description.operations.size} operations, ${description.warnings.length} warnings, OpenAPI ${description.specVersion}`);
+      t.diagnostic(
+        `${name}: ${description.operations.size} operations, ${description.warnings.length} warnings, OpenAPI ${description.specVersion}`,
+      );
       const mock = await startMockServer(description, { port: 0 });
       try {
         const operation = pickOperation(description.operations.values());
@@ -34,8 +39,13 @@ describe('every OpenAPI document of the corpus loads and mocks', () => {
           ...(built.body === undefined ? {} : { body: built.body }),
         });
         const text = await answer.body.text();
-        t.diagnostic(`${name}: ${operation.method} ${operation.path} (${operation.id}) → ${answer.statusCode}`);
-        assert.ok(answer.statusCode < 500, `${operation.id} answered ${answer.statusCode}: ${text.slice(0, 300)}`);
+        t.diagnostic(
+          `${name}: ${operation.method} ${operation.path} (${operation.id}) → ${answer.statusCode}`,
+        );
+        assert.ok(
+          answer.statusCode < 500,
+          `${operation.id} answered ${answer.statusCode}: ${text.slice(0, 300)}`,
+        );
         assert.equal(answer.headers['x-mock'], 'conflux');
       } finally {
         await mock.close();

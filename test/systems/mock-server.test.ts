@@ -6,14 +6,24 @@ import { loadSystemDescription, type MockServer, startMockServer } from '../../s
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
-async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const answer = await request(base + path, {
     method: method as 'GET',
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await answer.body.text();
-  return { status: answer.statusCode, headers: answer.headers, body: text === '' ? undefined : JSON.parse(text) };
+  return {
+    status: answer.statusCode,
+    headers: answer.headers,
+    body: text === '' ? undefined : JSON.parse(text),
+  };
 }
 
 describe('mock server', () => {
@@ -21,7 +31,10 @@ describe('mock server', () => {
   let pets: MockServer;
 
   before(async () => {
-    mock = await startMockServer(await loadSystemDescription(fixture('customers.openapi.yaml')), { port: 0, seed: 3 });
+    mock = await startMockServer(await loadSystemDescription(fixture('customers.openapi.yaml')), {
+      port: 0,
+      seed: 3,
+    });
     pets = await startMockServer(await loadSystemDescription(fixture('petstore-v2.json')), { port: 0 });
   });
   after(async () => {
@@ -102,7 +115,10 @@ describe('mock server', () => {
     const patched = await call(mock.url, 'PATCH', `/customers/${id}`, { nickname: 'Countess' });
     assert.equal(patched.body.nickname, 'Countess');
     assert.equal(patched.body.email, 'ada@example.com');
-    const replaced = await call(mock.url, 'PUT', `/customers/${id}`, { email: 'lovelace@example.com', name: 'Ada L' });
+    const replaced = await call(mock.url, 'PUT', `/customers/${id}`, {
+      email: 'lovelace@example.com',
+      name: 'Ada L',
+    });
     assert.equal(replaced.body.nickname, undefined);
     assert.equal(replaced.body.id, id);
     assert.equal((await call(mock.url, 'DELETE', `/customers/${id}`)).status, 204);
@@ -114,7 +130,9 @@ describe('mock server', () => {
   test('read-only item paths answer generated data carrying the requested id', async () => {
     const answer = await call(pets.url, 'GET', '/pets');
     assert.deepEqual(answer.body, [{ id: 1, name: 'Rex', tag: null }]);
-    const fresh = await startMockServer(await loadSystemDescription(fixture('customers.openapi.yaml')), { port: 0 });
+    const fresh = await startMockServer(await loadSystemDescription(fixture('customers.openapi.yaml')), {
+      port: 0,
+    });
     try {
       const item = await call(fresh.url, 'GET', '/customers/cus_42');
       assert.equal(item.status, 200);
@@ -128,7 +146,13 @@ describe('mock server', () => {
     const headers = { 'idempotency-key': 'order-1:capture' };
     const first = await call(mock.url, 'POST', '/payments', { amount: 1250, currency: 'EUR' }, headers);
     const second = await call(mock.url, 'POST', '/payments', { amount: 1250, currency: 'EUR' }, headers);
-    const other = await call(mock.url, 'POST', '/payments', { amount: 1250, currency: 'EUR' }, { 'idempotency-key': 'order-2:capture' });
+    const other = await call(
+      mock.url,
+      'POST',
+      '/payments',
+      { amount: 1250, currency: 'EUR' },
+      { 'idempotency-key': 'order-2:capture' },
+    );
     assert.equal(first.status, 201);
     assert.deepEqual(second.body, first.body);
     assert.equal(second.headers['idempotent-replayed'], 'true');

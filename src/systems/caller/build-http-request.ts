@@ -14,7 +14,12 @@ export interface HttpRequest {
 }
 
 /** Places each input value where its parameter lives: path (encoded), query, header, body. */
-export function buildHttpRequest(baseUrl: string, operation: Operation, input: Record<string, unknown>, credentials: Credentials): HttpRequest {
+export function buildHttpRequest(
+  baseUrl: string,
+  operation: Operation,
+  input: Record<string, unknown>,
+  credentials: Credentials,
+): HttpRequest {
   const base = new URL(baseUrl);
   let path = operation.path;
   const query = new URLSearchParams(base.search);
@@ -22,10 +27,12 @@ export function buildHttpRequest(baseUrl: string, operation: Operation, input: R
   for (const parameter of operation.parameters) {
     const value = input[parameter.name];
     if (value === undefined) continue;
-    if (parameter.in === 'path') path = path.replaceAll(`{${parameter.name}}`, encodeURIComponent(text(value)));
+    if (parameter.in === 'path')
+      path = path.replaceAll(`{${parameter.name}}`, encodeURIComponent(text(value)));
     else if (parameter.in === 'query') {
       for (const item of Array.isArray(value) ? value : [value]) query.append(parameter.name, text(item));
-    } else if (parameter.in === 'header') headers[parameter.name.toLowerCase()] = Array.isArray(value) ? value.map(text).join(',') : text(value);
+    } else if (parameter.in === 'header')
+      headers[parameter.name.toLowerCase()] = Array.isArray(value) ? value.map(text).join(',') : text(value);
   }
   for (const [name, value] of Object.entries(credentials.query)) query.set(name, value);
   Object.assign(headers, credentials.headers);
@@ -36,10 +43,19 @@ export function buildHttpRequest(baseUrl: string, operation: Operation, input: R
   const contentType = operation.requestBody?.contentType;
   if (isFormMediaType(contentType) && typeof input.body === 'object' && input.body !== null) {
     const form = new URLSearchParams();
-    for (const [name, value] of Object.entries(input.body)) if (value !== undefined) form.append(name, text(value));
-    return { ...request, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() };
+    for (const [name, value] of Object.entries(input.body))
+      if (value !== undefined) form.append(name, text(value));
+    return {
+      ...request,
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    };
   }
-  return { ...request, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(input.body) };
+  return {
+    ...request,
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify(input.body),
+  };
 }
 
 function text(value: unknown): string {

@@ -7,7 +7,10 @@ import type { Operation } from '../types.ts';
  * holds `"42"` where the path wants an integer), the body is not: it is sent exactly as given.
  * Returns the coerced input and the failing fields.
  */
-export function createInputChecker(): (operation: Operation, input: Record<string, unknown>) => { input: Record<string, unknown>; errors: FieldError[] } {
+export function createInputChecker(): (
+  operation: Operation,
+  input: Record<string, unknown>,
+) => { input: Record<string, unknown>; errors: FieldError[] } {
   const coercing = createAjv(true);
   const strict = createAjv(false);
   const cache = new Map<Operation, { params: Validator | undefined; body: Validator | undefined }>();
@@ -24,7 +27,8 @@ export function createInputChecker(): (operation: Operation, input: Record<strin
     }
     const { body, ...params } = input;
     const errors = validators.params?.(params) ?? [];
-    if (body === undefined && operation.requestBody?.required === true) errors.push({ field: 'body', message: 'is required' });
+    if (body === undefined && operation.requestBody?.required === true)
+      errors.push({ field: 'body', message: 'is required' });
     if (body !== undefined && validators.body !== undefined) errors.push(...validators.body(body));
     return { input: body === undefined ? params : { ...params, body }, errors };
   };
@@ -32,7 +36,8 @@ export function createInputChecker(): (operation: Operation, input: Record<strin
 
 /** The input schema for parameters only: the body is checked on its own, without coercion. */
 function withoutBody(schema: JsonSchema): JsonSchema {
-  if (typeof schema !== 'object' || typeof schema.properties !== 'object' || schema.properties === null) return schema;
+  if (typeof schema !== 'object' || typeof schema.properties !== 'object' || schema.properties === null)
+    return schema;
   const { body: _body, ...properties } = schema.properties as Record<string, JsonSchema>;
   const required = Array.isArray(schema.required) ? schema.required.filter((name) => name !== 'body') : [];
   return { ...schema, properties, required };

@@ -10,7 +10,12 @@ export function isRetryableStatus(status: number): boolean {
  * a misconfigured system cannot park a call for hours), else exponential backoff with equal
  * jitter so that callers failing together do not retry in lockstep.
  */
-export function retryDelay(attempt: number, backoffMs: number, retryAfter: string | undefined, now = Date.now()): number {
+export function retryDelay(
+  attempt: number,
+  backoffMs: number,
+  retryAfter: string | undefined,
+  now = Date.now(),
+): number {
   if (retryAfter !== undefined) {
     const seconds = Number(retryAfter);
     const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now;

@@ -45,7 +45,11 @@ export function createSystemCaller(options: SystemCallerOptions): SystemCaller &
     return pool;
   };
 
-  async function attempt(request: HttpRequest, timeoutMs: number, signal: AbortSignal | undefined): Promise<Attempt> {
+  async function attempt(
+    request: HttpRequest,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const combined = signal === undefined ? timeout : AbortSignal.any([timeout, signal]);
     try {
@@ -76,14 +80,20 @@ export function createSystemCaller(options: SystemCallerOptions): SystemCaller &
       const description = options.descriptions.get(systemName);
       const baseUrl = options.baseUrls.get(systemName);
       if (system === undefined || description === undefined || baseUrl === undefined) {
-        throw new ConfluxError('SYSTEM_NOT_FOUND', `No system named "${systemName}" is configured.`, { details: { system: systemName } });
+        throw new ConfluxError('SYSTEM_NOT_FOUND', `No system named "${systemName}" is configured.`, {
+          details: { system: systemName },
+        });
       }
       const operation = description.operations.get(operationId);
       if (operation === undefined) {
         const known = [...description.operations.keys()].slice(0, 10).join(', ');
-        throw new ConfluxError('SYSTEM_OPERATION_NOT_FOUND', `System "${systemName}" has no operation "${operationId}"; known: ${known}.`, {
-          details: { system: systemName, operation: operationId },
-        });
+        throw new ConfluxError(
+          'SYSTEM_OPERATION_NOT_FOUND',
+          `System "${systemName}" has no operation "${operationId}"; known: ${known}.`,
+          {
+            details: { system: systemName, operation: operationId },
+          },
+        );
       }
       const where = `${systemName}.${operationId}`;
       const { input, errors } = checkInput(operation, rawInput);
@@ -112,17 +122,37 @@ export function createSystemCaller(options: SystemCallerOptions): SystemCaller &
         options.metrics.upstreamDuration.observe({ system: systemName, outcome }, seconds);
         const status = result.kind === 'answer' ? result.response.status : undefined;
         options.logger.debug(
-          { system: systemName, operation: operationId, method: request.method, path: request.logPath, status, outcome, attempt: tryNumber, correlationId: callOptions.correlationId },
+          {
+            system: systemName,
+            operation: operationId,
+            method: request.method,
+            path: request.logPath,
+            status,
+            outcome,
+            attempt: tryNumber,
+            correlationId: callOptions.correlationId,
+          },
           'system call',
         );
         if (ok) return result.response;
         const retryable = result.kind !== 'answer' || isRetryableStatus(result.response.status);
         if (retryable && tryNumber < attempts) {
           const retryAfter = result.kind === 'answer' ? result.retryAfter : undefined;
-          await sleep(retryDelay(tryNumber, system.retry.backoffMs, retryAfter), undefined, callOptions.signal === undefined ? {} : { signal: callOptions.signal });
+          await sleep(
+            retryDelay(tryNumber, system.retry.backoffMs, retryAfter),
+            undefined,
+            callOptions.signal === undefined ? {} : { signal: callOptions.signal },
+          );
           continue;
         }
-        throw failure(result, { system: systemName, operation: operationId, where, attempts: tryNumber, timeoutMs: system.timeoutMs, retryable });
+        throw failure(result, {
+          system: systemName,
+          operation: operationId,
+          where,
+          attempts: tryNumber,
+          timeoutMs: system.timeoutMs,
+          retryable,
+        });
       }
     },
 
@@ -136,14 +166,25 @@ export function createSystemCaller(options: SystemCallerOptions): SystemCaller &
 
 function failure(
   result: Attempt,
-  facts: { system: string; operation: string; where: string; attempts: number; timeoutMs: number; retryable: boolean },
+  facts: {
+    system: string;
+    operation: string;
+    where: string;
+    attempts: number;
+    timeoutMs: number;
+    retryable: boolean;
+  },
 ): ConfluxError {
   const { where, ...details } = facts;
   const tries = facts.attempts === 1 ? '' : ` after ${facts.attempts} tries`;
   if (result.kind === 'timeout') {
-    return new ConfluxError('SYSTEM_TIMEOUT', `${where} did not answer within ${facts.timeoutMs} ms${tries}.`, {
-      details: { ...details, retryable: true },
-    });
+    return new ConfluxError(
+      'SYSTEM_TIMEOUT',
+      `${where} did not answer within ${facts.timeoutMs} ms${tries}.`,
+      {
+        details: { ...details, retryable: true },
+      },
+    );
   }
   if (result.kind === 'network') {
     const reason = result.error instanceof Error ? result.error.message : String(result.error);
@@ -153,9 +194,20 @@ function failure(
     });
   }
   const { status, body } = result.response;
-  return new ConfluxError('SYSTEM_CALL_FAILED', `${where} answered HTTP ${status}${tries}; expected a 2xx status.`, {
-    details: { system: facts.system, operation: facts.operation, status, body, retryable: facts.retryable, attempts: facts.attempts },
-  });
+  return new ConfluxError(
+    'SYSTEM_CALL_FAILED',
+    `${where} answered HTTP ${status}${tries}; expected a 2xx status.`,
+    {
+      details: {
+        system: facts.system,
+        operation: facts.operation,
+        status,
+        body,
+        retryable: facts.retryable,
+        attempts: facts.attempts,
+      },
+    },
+  );
 }
 
 function parseBody(text: string, contentType: string | undefined): unknown {

@@ -6,7 +6,10 @@ import { descriptionInvalid } from './read-document.ts';
  * object graphs here (never a stack overflow in the parser); `materializeSchema` later cuts them
  * so that what leaves this module is plain, finite JSON.
  */
-export async function dereferenceDocument(document: Record<string, unknown>, file: string): Promise<Record<string, unknown>> {
+export async function dereferenceDocument(
+  document: Record<string, unknown>,
+  file: string,
+): Promise<Record<string, unknown>> {
   try {
     const result = await dereference(document as unknown as Parameters<typeof dereference>[0], {
       resolve: { external: true, file: true },

@@ -7,12 +7,19 @@ import type { DescriptionWarnings } from './warnings.ts';
  * flow steps evaluate to and what agent tools advertise. Unknown keys are rejected so that a
  * misspelt parameter is an error, not a silently missing value.
  */
-export function buildInputSchema(parts: OperationParts, pointer: string, warnings: DescriptionWarnings): JsonSchema {
+export function buildInputSchema(
+  parts: OperationParts,
+  pointer: string,
+  warnings: DescriptionWarnings,
+): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const parameter of parts.parameters) {
     if (parameter.name in properties || parameter.name === 'body') {
-      warnings.add(pointer, `parameter "${parameter.name}" (${parameter.in}) shares its name with another input; it takes the same value`);
+      warnings.add(
+        pointer,
+        `parameter "${parameter.name}" (${parameter.in}) shares its name with another input; it takes the same value`,
+      );
       continue;
     }
     properties[parameter.name] = parameter.schema;

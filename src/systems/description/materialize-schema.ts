@@ -44,7 +44,16 @@ const SCHEMA_VALUES = new Set([
   'contentSchema',
 ]);
 const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-const DROPPED = new Set(['$id', '$schema', '$anchor', '$dynamicAnchor', 'nullable', 'x-nullable', 'xml', '$ref']);
+const DROPPED = new Set([
+  '$id',
+  '$schema',
+  '$anchor',
+  '$dynamicAnchor',
+  'nullable',
+  'x-nullable',
+  'xml',
+  '$ref',
+]);
 
 export function createSchemaMaterializer(warnings: DescriptionWarnings): SchemaMaterializer {
   const memo = { request: new WeakMap<object, JsonSchema>(), response: new WeakMap<object, JsonSchema>() };
@@ -76,7 +85,8 @@ export function createSchemaMaterializer(warnings: DescriptionWarnings): SchemaM
         if (DROPPED.has(key) || (key === 'id' && typeof child === 'string')) continue;
         if (SCHEMA_MAPS.has(key) && isRecord(child)) {
           const map: Record<string, JsonSchema> = {};
-          for (const [name, schema] of Object.entries(child)) map[name] = convert(schema, appendPointer(at, name), depth + 1);
+          for (const [name, schema] of Object.entries(child))
+            map[name] = convert(schema, appendPointer(at, name), depth + 1);
           out[key] = map;
         } else if (SCHEMA_VALUES.has(key) && (isRecord(child) || typeof child === 'boolean')) {
           out[key] = convert(child, at, depth + 1);
@@ -84,7 +94,9 @@ export function createSchemaMaterializer(warnings: DescriptionWarnings): SchemaM
           out[key] = child.map((schema, index) => convert(schema, appendPointer(at, index), depth + 1));
         } else if (key === 'items') {
           if (Array.isArray(child)) {
-            out.prefixItems = child.map((schema, index) => convert(schema, appendPointer(at, index), depth + 1));
+            out.prefixItems = child.map((schema, index) =>
+              convert(schema, appendPointer(at, index), depth + 1),
+            );
           } else {
             out.items = convert(child, at, depth + 1);
           }

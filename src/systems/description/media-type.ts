@@ -12,5 +12,5 @@ export function isJsonMediaType(type: string | undefined): boolean {
 }
 
 export function isFormMediaType(type: string | undefined): boolean {
-  return type !== undefined && type.toLowerCase().startsWith('application/x-www-form-urlencoded');
+  return type?.toLowerCase().startsWith('application/x-www-form-urlencoded') === true;
 }

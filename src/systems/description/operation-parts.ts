@@ -8,7 +8,11 @@ export type Json = Record<string, unknown>;
 /** What the version-specific readers extract from one operation of a dereferenced document. */
 export interface OperationParts {
   readonly parameters: OperationParameter[];
-  readonly requestBody?: { readonly required: boolean; readonly contentType: string; readonly schema?: JsonSchema };
+  readonly requestBody?: {
+    readonly required: boolean;
+    readonly contentType: string;
+    readonly schema?: JsonSchema;
+  };
   readonly responses: OperationResponse[];
 }
 
@@ -30,7 +34,9 @@ export function isJson(value: unknown): value is Json {
 }
 
 /** Path-level parameters, overridden by operation-level ones with the same `in` + `name`. */
-export function mergedParameters(context: PartsContext): { readonly parameter: Json; readonly pointer: string }[] {
+export function mergedParameters(
+  context: PartsContext,
+): { readonly parameter: Json; readonly pointer: string }[] {
   const merged = new Map<string, { parameter: Json; pointer: string }>();
   const collect = (list: unknown, pointer: string) => {
     if (!Array.isArray(list)) return;

@@ -12,12 +12,17 @@ const MAX_DEPTH = 256;
  * nothing (real documents have them) become open schemas with a warning instead of failing the
  * whole description.
  */
-export function prepareReferences(document: Record<string, unknown>, file: string, warnings: DescriptionWarnings): void {
+export function prepareReferences(
+  document: Record<string, unknown>,
+  file: string,
+  warnings: DescriptionWarnings,
+): void {
   const base = dirname(file);
   const visit = (node: unknown, pointer: string, depth: number): unknown => {
     if (typeof node !== 'object' || node === null || depth > MAX_DEPTH) return node;
     if (Array.isArray(node)) {
-      for (let index = 0; index < node.length; index += 1) node[index] = visit(node[index], appendPointer(pointer, index), depth + 1);
+      for (let index = 0; index < node.length; index += 1)
+        node[index] = visit(node[index], appendPointer(pointer, index), depth + 1);
       return node;
     }
     const record = node as Record<string, unknown>;
@@ -41,7 +46,8 @@ export function prepareReferences(document: Record<string, unknown>, file: strin
       }
       return record;
     }
-    for (const key of Object.keys(record)) record[key] = visit(record[key], appendPointer(pointer, key), depth + 1);
+    for (const key of Object.keys(record))
+      record[key] = visit(record[key], appendPointer(pointer, key), depth + 1);
     return record;
   };
   visit(document, '', 0);

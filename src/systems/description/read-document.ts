@@ -45,7 +45,8 @@ export async function readDocument(file: string): Promise<ReadDocument> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? (error as Error).message})`;
+    const reason =
+      code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? (error as Error).message})`;
     throw descriptionInvalid(file, reason, error);
   }
   const document = parseText(file, text);
@@ -55,11 +56,17 @@ export async function readDocument(file: string): Promise<ReadDocument> {
   const raw = document as RawDocument;
   const version = raw.openapi ?? raw.swagger;
   if (typeof version !== 'string' && typeof version !== 'number') {
-    throw descriptionInvalid(file, 'expected a top-level `openapi: 3.x.y` or `swagger: "2.0"` field; this is not an OpenAPI document');
+    throw descriptionInvalid(
+      file,
+      'expected a top-level `openapi: 3.x.y` or `swagger: "2.0"` field; this is not an OpenAPI document',
+    );
   }
   const specVersion = String(version);
   if (!/^(2\.0|3\.[01](\.\d+)?)$/.test(specVersion)) {
-    throw descriptionInvalid(file, `OpenAPI version ${specVersion} is not supported; expected 2.0, 3.0.x or 3.1.x`);
+    throw descriptionInvalid(
+      file,
+      `OpenAPI version ${specVersion} is not supported; expected 2.0, 3.0.x or 3.1.x`,
+    );
   }
   if (raw.swagger !== undefined && specVersion !== '2.0') {
     throw descriptionInvalid(file, `\`swagger: ${specVersion}\` is not supported; expected "2.0"`);

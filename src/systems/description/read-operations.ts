@@ -33,13 +33,18 @@ export function readOperations(
     for (const [key, operation] of Object.entries(pathItem)) {
       const pointer = appendPointer(pathPointer, key);
       if (!METHODS.includes(key)) {
-        if (!PATH_ITEM_FIELDS.has(key) && !key.startsWith('x-')) warnings.add(pointer, `unknown path item field "${key}" ignored`);
+        if (!PATH_ITEM_FIELDS.has(key) && !key.startsWith('x-'))
+          warnings.add(pointer, `unknown path item field "${key}" ignored`);
         continue;
       }
       if (!isJson(operation)) continue;
-      const wanted = typeof operation.operationId === 'string' && operation.operationId !== '' ? operation.operationId : deriveOperationId(key, path);
+      const wanted =
+        typeof operation.operationId === 'string' && operation.operationId !== ''
+          ? operation.operationId
+          : deriveOperationId(key, path);
       const id = allocate(wanted);
-      if (id !== wanted) warnings.add(`${pointer}/operationId`, `operation id "${wanted}" is used twice; this one is "${id}"`);
+      if (id !== wanted)
+        warnings.add(`${pointer}/operationId`, `operation id "${wanted}" is used twice; this one is "${id}"`);
       const parts = readParts({ document, pathItem, operation, pathPointer, pointer, schemas, warnings });
       const summary = typeof operation.summary === 'string' ? operation.summary : undefined;
       operations.set(id, {

@@ -14,7 +14,15 @@ import {
 } from './operation-parts.ts';
 
 // Swagger 2 spells a non-body parameter's schema inline, beside name/in/description.
-const NOT_SCHEMA = new Set(['name', 'in', 'description', 'required', 'collectionFormat', 'allowEmptyValue', 'schema']);
+const NOT_SCHEMA = new Set([
+  'name',
+  'in',
+  'description',
+  'required',
+  'collectionFormat',
+  'allowEmptyValue',
+  'schema',
+]);
 
 /**
  * Parameters, request body and responses of a Swagger 2.0 operation, in OpenAPI 3 terms: the
@@ -47,7 +55,10 @@ export const readPartsV2: PartsReader = (context) => {
       continue;
     }
     if (!['path', 'query', 'header'].includes(String(parameter.in))) {
-      context.warnings.add(pointer, `parameter location "${String(parameter.in)}" is not Swagger 2.0; ignored`);
+      context.warnings.add(
+        pointer,
+        `parameter location "${String(parameter.in)}" is not Swagger 2.0; ignored`,
+      );
       continue;
     }
     if (isIgnoredHeader(parameter)) continue;
@@ -64,7 +75,11 @@ export const readPartsV2: PartsReader = (context) => {
     requestBody = {
       required: formRequired.length > 0,
       contentType: multipart ? 'multipart/form-data' : 'application/x-www-form-urlencoded',
-      schema: { type: 'object', properties: formFields, ...(formRequired.length > 0 ? { required: formRequired } : {}) },
+      schema: {
+        type: 'object',
+        properties: formFields,
+        ...(formRequired.length > 0 ? { required: formRequired } : {}),
+      },
     };
   }
   const responses = readResponses(context);
@@ -91,12 +106,15 @@ function readResponses(context: PartsContext): OperationResponse[] {
     const at = appendPointer(`${context.pointer}/responses`, status);
     const examples = isJson(response.examples) ? response.examples : {};
     const exampleType = preferJson(Object.keys(examples));
-    const contentType = preferJson(produces) ?? exampleType ?? (response.schema === undefined ? undefined : 'application/json');
+    const contentType =
+      preferJson(produces) ?? exampleType ?? (response.schema === undefined ? undefined : 'application/json');
     const example = exampleType === undefined ? undefined : examples[exampleType];
     responses.push({
       status,
       ...(contentType === undefined ? {} : { contentType }),
-      ...(response.schema === undefined ? {} : { schema: context.schemas.schema(response.schema, `${at}/schema`, 'response') }),
+      ...(response.schema === undefined
+        ? {}
+        : { schema: context.schemas.schema(response.schema, `${at}/schema`, 'response') }),
       ...(example === undefined ? {} : { example: context.schemas.value(example) }),
     });
   }

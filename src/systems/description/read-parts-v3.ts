@@ -17,7 +17,10 @@ const LOCATIONS = new Set(['path', 'query', 'header', 'cookie']);
 /** Parameters, request body and responses of an OpenAPI 3.0 / 3.1 operation. */
 export const readPartsV3: PartsReader = (context) => {
   if (context.operation.callbacks !== undefined) {
-    context.warnings.add(`${context.pointer}/callbacks`, 'callbacks are not imported; the operation works without them');
+    context.warnings.add(
+      `${context.pointer}/callbacks`,
+      'callbacks are not imported; the operation works without them',
+    );
   }
   const parts: OperationParts = { parameters: readParameters(context), responses: readResponses(context) };
   const body = context.operation.requestBody;
@@ -61,7 +64,9 @@ function readParameters(context: PartsContext): OperationParameter[] {
       in: parameter.in as OperationParameter['in'],
       required: parameter.in === 'path' || parameter.required === true,
       schema:
-        typeof parameter.description === 'string' && typeof schema === 'object' && schema.description === undefined
+        typeof parameter.description === 'string' &&
+        typeof schema === 'object' &&
+        schema.description === undefined
           ? { ...schema, description: parameter.description }
           : schema,
     });
@@ -87,7 +92,9 @@ function readResponses(context: PartsContext): OperationResponse[] {
     responses.push({
       status,
       contentType,
-      ...(media.schema === undefined ? {} : { schema: context.schemas.schema(media.schema, `${mediaPointer}/schema`, 'response') }),
+      ...(media.schema === undefined
+        ? {}
+        : { schema: context.schemas.schema(media.schema, `${mediaPointer}/schema`, 'response') }),
       ...(example === undefined ? {} : { example: context.schemas.value(example) }),
     });
   }
@@ -101,7 +108,10 @@ function exampleOf(media: Json, pointer: string, context: PartsContext): unknown
     if (!isJson(example)) continue;
     if (example.value !== undefined) return example.value;
     if (example.externalValue !== undefined) {
-      context.warnings.add(appendPointer(`${pointer}/examples`, name), 'externalValue examples are not fetched');
+      context.warnings.add(
+        appendPointer(`${pointer}/examples`, name),
+        'externalValue examples are not fetched',
+      );
     }
   }
   return undefined;

@@ -29,11 +29,19 @@ export function createBaseAnswers(seed: number): (operation: Operation) => BaseA
 
 function compute(operation: Operation, seed: number): BaseAnswer {
   const response: OperationResponse | undefined = operation.responses[0];
-  if (response === undefined) return { status: 200, contentType: undefined, body: undefined, schema: undefined };
-  const status = /^\d{3}$/.test(response.status) ? Number(response.status) : /^[1-5]XX$/i.test(response.status) ? Number(response.status[0]) * 100 : 200;
+  if (response === undefined)
+    return { status: 200, contentType: undefined, body: undefined, schema: undefined };
+  const status = /^\d{3}$/.test(response.status)
+    ? Number(response.status)
+    : /^[1-5]XX$/i.test(response.status)
+      ? Number(response.status[0]) * 100
+      : 200;
   const body =
     status === 204
       ? undefined
-      : (response.example ?? (response.schema === undefined ? undefined : generateValue(response.schema, createRandom(seed ^ hashText(operation.id)))));
+      : (response.example ??
+        (response.schema === undefined
+          ? undefined
+          : generateValue(response.schema, createRandom(seed ^ hashText(operation.id)))));
   return { status, contentType: response.contentType, body, schema: response.schema };
 }

@@ -28,6 +28,7 @@ export function createMockJournal(): MockJournal {
       if (recent.length > KEPT_REQUESTS) recent.shift();
     },
     calls: () => Object.fromEntries(counts),
-    requests: (operation) => recent.filter((entry) => operation === undefined || entry.operation === operation),
+    requests: (operation) =>
+      recent.filter((entry) => operation === undefined || entry.operation === operation),
   };
 }

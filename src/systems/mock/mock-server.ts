@@ -42,7 +42,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * collections keep simple CRUD state, and `Idempotency-Key` repeats get the first answer.
  * `GET /__mock/calls` and `GET /__mock/requests?operation=X` show what was called.
  */
-export async function startMockServer(description: SystemDescription, options: MockServerOptions = {}): Promise<MockServer> {
+export async function startMockServer(
+  description: SystemDescription,
+  options: MockServerOptions = {},
+): Promise<MockServer> {
   const seed = options.seed ?? 1;
   const match = createRouteTable(description.operations.values());
   const check = createRequestChecker();
@@ -91,9 +94,13 @@ export async function startMockServer(description: SystemDescription, options: M
     if (checked.errors.length > 0) {
       record(400, false);
       const summary = checked.errors.map((error) => `${error.field} ${error.message}`).join('; ');
-      throw new ConfluxError('MOCK_REQUEST_INVALID', `${method} ${url.pathname} (${operation.id}): ${summary}`, {
-        details: { operation: operation.id, errors: checked.errors },
-      });
+      throw new ConfluxError(
+        'MOCK_REQUEST_INVALID',
+        `${method} ${url.pathname} (${operation.id}): ${summary}`,
+        {
+          details: { operation: operation.id, errors: checked.errors },
+        },
+      );
     }
 
     const replayable = idempotencyKey !== undefined && !SAFE_METHODS.has(method);
@@ -114,7 +121,9 @@ export async function startMockServer(description: SystemDescription, options: M
     });
     if (stateful !== undefined && 'notFound' in stateful) {
       record(404, false);
-      throw new ConfluxError('MOCK_NOT_FOUND', `${operation.id}: ${stateful.notFound}.`, { details: { path: url.pathname } });
+      throw new ConfluxError('MOCK_NOT_FOUND', `${operation.id}: ${stateful.notFound}.`, {
+        details: { path: url.pathname },
+      });
     }
     const status = stateful?.status ?? base.status;
     const body = stateful === undefined ? base.body : stateful.body;
@@ -174,7 +183,10 @@ function inspect(url: URL, journal: MockJournal): Answer {
   if (url.pathname === '/__mock/requests') {
     return render(200, journal.requests(url.searchParams.get('operation') ?? undefined), undefined);
   }
-  throw new ConfluxError('MOCK_NOT_FOUND', `No mock inspection endpoint at ${url.pathname}; try /__mock/calls or /__mock/requests.`);
+  throw new ConfluxError(
+    'MOCK_NOT_FOUND',
+    `No mock inspection endpoint at ${url.pathname}; try /__mock/calls or /__mock/requests.`,
+  );
 }
 
 function problemAnswer(error: unknown, url: URL, logger: Logger | undefined): Answer {
@@ -182,7 +194,9 @@ function problemAnswer(error: unknown, url: URL, logger: Logger | undefined): An
   if (failure.kind === 'unexpected') logger?.error({ err: error, path: url.pathname }, 'mock failed');
   else logger?.debug({ code: failure.code, path: url.pathname }, failure.message);
   const headers: Record<string, string> =
-    failure.code === 'MOCK_METHOD_NOT_ALLOWED' ? { allow: (failure.details.allow as string[]).join(', ') } : {};
+    failure.code === 'MOCK_METHOD_NOT_ALLOWED'
+      ? { allow: (failure.details.allow as string[]).join(', ') }
+      : {};
   return {
     status: failure.status,
     contentType: PROBLEM_CONTENT_TYPE,
@@ -197,7 +211,8 @@ function send(response: ServerResponse, request: IncomingMessage, answer: Answer
   if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
   const correlation = header(request, 'x-request-id');
   if (correlation !== undefined) headers['x-request-id'] = correlation;
-  if (answer.body !== '' || answer.contentType === PROBLEM_CONTENT_TYPE) headers['content-type'] = answer.contentType;
+  if (answer.body !== '' || answer.contentType === PROBLEM_CONTENT_TYPE)
+    headers['content-type'] = answer.contentType;
   const noBody = answer.status === 204 || answer.status === 304 || request.method === 'HEAD';
   response.writeHead(answer.status, headers);
   response.end(noBody ? undefined : answer.body);

@@ -31,7 +31,9 @@ interface Collection {
  * created. A collection nobody wrote to answers generated data, so read-only mocks still work.
  * Answers undefined when the request is not a collection or item shape, or not an object.
  */
-export function createMockState(seed: number): (request: StateRequest) => MockAnswer | { readonly notFound: string } | undefined {
+export function createMockState(
+  seed: number,
+): (request: StateRequest) => MockAnswer | { readonly notFound: string } | undefined {
   const collections = new Map<string, Collection>();
   const random = createRandom(seed ^ 0x5eed);
 
@@ -67,12 +69,21 @@ export function createMockState(seed: number): (request: StateRequest) => MockAn
     const baseObject = isObject(request.base.body) ? withId(request.base.body, id) : undefined;
     switch (method) {
       case 'GET':
-        return stored === undefined ? (baseObject === undefined ? undefined : { status: request.base.status, body: baseObject }) : { status: 200, body: stored };
+        return stored === undefined
+          ? baseObject === undefined
+            ? undefined
+            : { status: request.base.status, body: baseObject }
+          : { status: 200, body: stored };
       case 'PUT':
       case 'PATCH': {
         if (!isObject(request.body)) return undefined;
         const previous = method === 'PATCH' ? (stored ?? baseObject ?? {}) : {};
-        const idField = stored !== undefined && 'id' in stored ? { id: stored.id } : baseObject !== undefined && 'id' in baseObject ? { id: baseObject.id } : {};
+        const idField =
+          stored !== undefined && 'id' in stored
+            ? { id: stored.id }
+            : baseObject !== undefined && 'id' in baseObject
+              ? { id: baseObject.id }
+              : {};
         const item = { ...previous, ...request.body, ...idField };
         const target = collectionAt(key, true) as Collection;
         target.items.set(id, item);
@@ -83,7 +94,10 @@ export function createMockState(seed: number): (request: StateRequest) => MockAn
         const target = collectionAt(key, true) as Collection;
         target.items.delete(id);
         target.deleted.add(id);
-        return { status: request.base.status, body: request.base.status === 204 ? undefined : (stored ?? request.base.body) };
+        return {
+          status: request.base.status,
+          body: request.base.status === 204 ? undefined : (stored ?? request.base.body),
+        };
       }
       default:
         return undefined;
@@ -96,7 +110,13 @@ export function createMockState(seed: number): (request: StateRequest) => MockAn
     const item: Record<string, unknown> = { ...base, ...request.body };
     const idSchema = propertySchema(request.responseSchema, 'id');
     if (request.body.id === undefined && ('id' in base || idSchema !== undefined)) {
-      item.id = newId(idSchema, base.id, (id) => collection.items.has(id) || collection.deleted.has(id), random, collection.counter);
+      item.id = newId(
+        idSchema,
+        base.id,
+        (id) => collection.items.has(id) || collection.deleted.has(id),
+        random,
+        collection.counter,
+      );
     }
     collection.counter += 1;
     const key = item.id === undefined ? `#${collection.counter}` : String(item.id);
@@ -133,6 +153,7 @@ function withId(body: Record<string, unknown>, id: string): Record<string, unkno
 }
 
 function propertySchema(schema: JsonSchema | undefined, name: string): JsonSchema | undefined {
-  if (typeof schema !== 'object' || typeof schema.properties !== 'object' || schema.properties === null) return undefined;
+  if (typeof schema !== 'object' || typeof schema.properties !== 'object' || schema.properties === null)
+    return undefined;
   return (schema.properties as Record<string, JsonSchema>)[name];
 }

@@ -6,7 +6,13 @@ import { type Random, randomUuid } from '../schema/random.ts';
  * `format: uuid` gets a UUID, and an example such as `pay_8fJ2kq` keeps its prefix and
  * character classes (`pay_` + six letters/digits), so demo data looks like the real system's.
  */
-export function newId(schema: JsonSchema | undefined, sample: unknown, taken: (id: string) => boolean, random: Random, counter: number): unknown {
+export function newId(
+  schema: JsonSchema | undefined,
+  sample: unknown,
+  taken: (id: string) => boolean,
+  random: Random,
+  counter: number,
+): unknown {
   const declared = typeof schema === 'object' ? schema : {};
   const type = Array.isArray(declared.type) ? declared.type[0] : declared.type;
   if (type === 'integer' || type === 'number' || (type === undefined && typeof sample === 'number')) {
@@ -15,7 +21,10 @@ export function newId(schema: JsonSchema | undefined, sample: unknown, taken: (i
     return id;
   }
   for (let attempt = 0; attempt < 20; attempt += 1) {
-    const id = declared.format === 'uuid' ? randomUuid(random) : shapedLike(typeof sample === 'string' ? sample : '', random, counter + attempt);
+    const id =
+      declared.format === 'uuid'
+        ? randomUuid(random)
+        : shapedLike(typeof sample === 'string' ? sample : '', random, counter + attempt);
     if (!taken(id)) return id;
   }
   return randomUuid(random);

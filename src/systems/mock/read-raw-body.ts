@@ -9,7 +9,10 @@ export async function readRawBody(request: IncomingMessage): Promise<string> {
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
     if (size > MAX_BODY_BYTES) {
-      throw new ConfluxError('HTTP_PAYLOAD_TOO_LARGE', `The mock accepts request bodies up to ${MAX_BODY_BYTES} bytes.`);
+      throw new ConfluxError(
+        'HTTP_PAYLOAD_TOO_LARGE',
+        `The mock accepts request bodies up to ${MAX_BODY_BYTES} bytes.`,
+      );
     }
     chunks.push(chunk as Buffer);
   }

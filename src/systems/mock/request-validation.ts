@@ -40,7 +40,8 @@ export function createRequestChecker(): (operation: Operation, request: Incoming
     const locations = new Map<Location, Validator | undefined>();
     for (const location of ['path', 'query', 'header'] as const) {
       const declared = operation.parameters.filter((parameter) => parameter.in === location);
-      if (declared.length > 0) locations.set(location, compileValidator(coercing, objectOf(declared, location), location));
+      if (declared.length > 0)
+        locations.set(location, compileValidator(coercing, objectOf(declared, location), location));
     }
     const body = operation.requestBody;
     const bodyAjv = isFormMediaType(body?.contentType) ? coercing : strict;
@@ -65,7 +66,8 @@ export function createRequestChecker(): (operation: Operation, request: Incoming
     }
     const { body, bodyErrors } = readBody(operation, request);
     errors.push(...bodyErrors);
-    if (bodyErrors.length === 0 && body !== undefined && validators.body !== undefined) errors.push(...validators.body(body));
+    if (bodyErrors.length === 0 && body !== undefined && validators.body !== undefined)
+      errors.push(...validators.body(body));
     return { errors, body };
   };
 }
@@ -84,7 +86,10 @@ function wantsArray(schema: JsonSchema): boolean {
   return schema.type === 'array' || (Array.isArray(schema.type) && schema.type.includes('array'));
 }
 
-function queryValues(parameters: readonly OperationParameter[], query: URLSearchParams): Record<string, unknown> {
+function queryValues(
+  parameters: readonly OperationParameter[],
+  query: URLSearchParams,
+): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const name of new Set(query.keys())) values[name] = query.get(name);
   for (const parameter of parameters) {
@@ -102,14 +107,18 @@ function headerValues(headers: IncomingRequest['headers']): Record<string, unkno
   return values;
 }
 
-function readBody(operation: Operation, request: IncomingRequest): { body: unknown; bodyErrors: FieldError[] } {
+function readBody(
+  operation: Operation,
+  request: IncomingRequest,
+): { body: unknown; bodyErrors: FieldError[] } {
   const declared = operation.requestBody;
   if (request.rawBody === '') {
     const missing = declared?.required === true ? [{ field: 'body', message: 'is required' }] : [];
     return { body: undefined, bodyErrors: missing };
   }
   const type = request.contentType ?? declared?.contentType;
-  if (isFormMediaType(type)) return { body: Object.fromEntries(new URLSearchParams(request.rawBody)), bodyErrors: [] };
+  if (isFormMediaType(type))
+    return { body: Object.fromEntries(new URLSearchParams(request.rawBody)), bodyErrors: [] };
   if (isJsonMediaType(type) || type === undefined) {
     try {
       return { body: JSON.parse(request.rawBody), bodyErrors: [] };

@@ -18,7 +18,9 @@ interface Template {
  * Matches a request to an operation by method and path template. Literal segments beat
  * parameters segment by segment from the left, so `/users/me` wins over `/users/{id}`.
  */
-export function createRouteTable(operations: Iterable<Operation>): (method: string, pathname: string) => RouteMatch {
+export function createRouteTable(
+  operations: Iterable<Operation>,
+): (method: string, pathname: string) => RouteMatch {
   const templates = new Map<string, Template>();
   for (const operation of operations) {
     const path = normalize(operation.path.split('?')[0] ?? '');
@@ -37,7 +39,8 @@ export function createRouteTable(operations: Iterable<Operation>): (method: stri
     for (const template of ordered) {
       const found = template.pattern.exec(path);
       if (found === null) continue;
-      const operation = template.byMethod.get(method) ?? (method === 'HEAD' ? template.byMethod.get('GET') : undefined);
+      const operation =
+        template.byMethod.get(method) ?? (method === 'HEAD' ? template.byMethod.get('GET') : undefined);
       if (operation === undefined) {
         allow ??= [...template.byMethod.keys()];
         continue;
@@ -64,14 +67,14 @@ function compile(path: string): Template {
     .map((segment) => {
       if (!segment.includes('{')) {
         specificity.push(2);
-        return escape(segment);
+        return escapeRegExp(segment);
       }
       specificity.push(/^\{[^}]+\}$/.test(segment) ? 0 : 1);
       return segment
         .split(/(\{[^}]+\})/)
         .map((part) => {
           const name = /^\{([^}]+)\}$/.exec(part)?.[1];
-          if (name === undefined) return escape(part);
+          if (name === undefined) return escapeRegExp(part);
           names.push(name);
           return '([^/]+?)';
         })
@@ -89,7 +92,7 @@ function compareSpecificity(a: readonly number[], b: readonly number[]): number 
   return 0;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -18,18 +18,19 @@ export function generateValue(schema: JsonSchema, random: Random): unknown {
   return generate(schema, random, 0);
 }
 
-function generate(input: JsonSchema, random: Random, depth: number): unknown {
+function generate(input: JsonSchema, random: Random, depth: number, name = ''): unknown {
   if (typeof input === 'boolean' || input[CIRCULAR_MARK] === true) return null;
   const schema = input.allOf === undefined ? (input as Schema) : mergeAllOf(input as Schema);
   if (schema.const !== undefined) return schema.const;
   if (schema.example !== undefined) return schema.example;
   if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
   if (schema.default !== undefined) return schema.default;
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum.find((value) => value !== null) ?? null;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0)
+    return schema.enum.find((value) => value !== null) ?? null;
   const variants = (schema.oneOf ?? schema.anyOf) as JsonSchema[] | undefined;
   if (Array.isArray(variants) && variants.length > 0) {
     const chosen = variants.find((variant) => !isNullSchema(variant)) ?? variants[0];
-    return generate(mergeInto(schema, chosen ?? {}), random, depth);
+    return generate(mergeInto(schema, chosen ?? {}), random, depth, name);
   }
   switch (typeOf(schema)) {
     case 'object':
@@ -37,7 +38,7 @@ function generate(input: JsonSchema, random: Random, depth: number): unknown {
     case 'array':
       return generateArray(schema, random, depth);
     case 'string':
-      return generateString(schema, random);
+      return generateString(schema, random, name);
     case 'integer':
       return generateNumber(schema, random, true);
     case 'number':
@@ -85,7 +86,9 @@ function mergeSchemas(a: Schema, b: Schema): Schema {
     merged.properties = { ...(b.properties as Schema), ...(a.properties as Schema) };
   }
   if (Array.isArray(a.required) || Array.isArray(b.required)) {
-    merged.required = [...new Set([...((a.required as string[]) ?? []), ...((b.required as string[]) ?? [])])];
+    merged.required = [
+      ...new Set([...((a.required as string[]) ?? []), ...((b.required as string[]) ?? [])]),
+    ];
   }
   return merged;
 }
@@ -96,11 +99,17 @@ function generateObject(schema: Schema, random: Random, depth: number): unknown 
   const required = new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   for (const [name, property] of Object.entries(properties)) {
-    if (!required.has(name) && (depth >= MAX_DEPTH || isCut(property) || isOneSided(property, 'writeOnly'))) continue;
-    out[name] = generate(property, random, depth + 1);
+    if (!required.has(name) && (depth >= MAX_DEPTH || isCut(property) || isOneSided(property, 'writeOnly')))
+      continue;
+    out[name] = generate(property, random, depth + 1, name);
   }
   const extra = schema.additionalProperties;
-  if (Object.keys(properties).length === 0 && typeof extra === 'object' && extra !== null && depth < MAX_DEPTH) {
+  if (
+    Object.keys(properties).length === 0 &&
+    typeof extra === 'object' &&
+    extra !== null &&
+    depth < MAX_DEPTH
+  ) {
     out.key = generate(extra as JsonSchema, random, depth + 1);
   }
   return out;
@@ -122,15 +131,26 @@ function generateArray(schema: Schema, random: Random, depth: number): unknown[]
   if (depth >= HARD_DEPTH || isCut(items)) return [];
   const out: unknown[] = [];
   for (let index = 0; index < count; index += 1) out.push(generate(items, random, depth + 1));
-  if (schema.uniqueItems === true && out.length > 1 && JSON.stringify(out[0]) === JSON.stringify(out[1])) out.pop();
+  if (schema.uniqueItems === true && out.length > 1 && JSON.stringify(out[0]) === JSON.stringify(out[1]))
+    out.pop();
   return out;
 }
 
 function generateNumber(schema: Schema, random: Random, integer: boolean): number {
   const exclusiveMin = typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum : undefined;
   const exclusiveMax = typeof schema.exclusiveMaximum === 'number' ? schema.exclusiveMaximum : undefined;
-  let low = typeof schema.minimum === 'number' ? schema.minimum : exclusiveMin !== undefined ? exclusiveMin + (integer ? 1 : 0.01) : undefined;
-  let high = typeof schema.maximum === 'number' ? schema.maximum : exclusiveMax !== undefined ? exclusiveMax - (integer ? 1 : 0.01) : undefined;
+  let low =
+    typeof schema.minimum === 'number'
+      ? schema.minimum
+      : exclusiveMin !== undefined
+        ? exclusiveMin + (integer ? 1 : 0.01)
+        : undefined;
+  let high =
+    typeof schema.maximum === 'number'
+      ? schema.maximum
+      : exclusiveMax !== undefined
+        ? exclusiveMax - (integer ? 1 : 0.01)
+        : undefined;
   low ??= high === undefined ? 1 : Math.min(1, high);
   high ??= Math.max(low, 100) + (low > 100 ? 100 : 0);
   let value = low + random() * (high - low);
@@ -142,7 +162,14 @@ function generateNumber(schema: Schema, random: Random, integer: boolean): numbe
 
 const WORDS = ['alpha', 'bravo', 'delta', 'echo', 'lima', 'nova', 'orbit', 'pixel', 'quartz', 'sierra'];
 
-function generateString(schema: Schema, random: Random): string {
+/** Property names that say what a plain string holds, for data that reads like the real thing. */
+const NAME_HINTS: readonly [RegExp, string][] = [
+  [/e-?mail/i, 'email'],
+  [/(^|_)url$|Url$|uri$|href$/i, 'uri'],
+  [/(At|_at|date|Date|time|Time)$/, 'date-time'],
+];
+
+function generateString(schema: Schema, random: Random, name: string): string {
   const n = Math.floor(random() * 9000) + 1000;
   const time = new Date(BASE_TIME + Math.floor(random() * 365) * 86_400_000);
   const formatted: Record<string, () => string> = {
@@ -160,6 +187,12 @@ function generateString(schema: Schema, random: Random): string {
     byte: () => Buffer.from(`conflux-${n}`).toString('base64'),
     password: () => `secret-${n}`,
   };
+  if (schema.format === undefined && schema.pattern === undefined && schema.maxLength === undefined) {
+    if (/currency/i.test(name)) return 'EUR';
+    if (/country/i.test(name)) return 'NL';
+    const hinted = NAME_HINTS.find(([pattern]) => pattern.test(name))?.[1];
+    if (hinted !== undefined) return formatted[hinted]?.() ?? `${name}-${n}`;
+  }
   const make = formatted[String(schema.format)];
   if (make !== undefined) return make();
   const word = WORDS[n % WORDS.length] ?? 'value';

@@ -51,7 +51,9 @@ export function compileValidator(ajv: Ajv2020, schema: JsonSchema, prefix: strin
 }
 
 function withoutPatterns(schema: JsonSchema): JsonSchema {
-  return JSON.parse(JSON.stringify(schema), (key, value) => (key === 'pattern' || key === 'patternProperties' ? undefined : value));
+  return JSON.parse(JSON.stringify(schema), (key, value) =>
+    key === 'pattern' || key === 'patternProperties' ? undefined : value,
+  );
 }
 
 export function toFieldErrors(errors: readonly ErrorObject[], prefix: string): FieldError[] {
@@ -60,7 +62,10 @@ export function toFieldErrors(errors: readonly ErrorObject[], prefix: string): F
   for (const error of errors) {
     // anyOf/oneOf report their branches too; the branch errors say more than the summary.
     if ((error.keyword === 'anyOf' || error.keyword === 'oneOf') && errors.length > 1) continue;
-    const segments = error.instancePath.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+    const segments = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
     const params = error.params as Record<string, unknown>;
     if (error.keyword === 'required') segments.push(String(params.missingProperty));
     if (error.keyword === 'additionalProperties') segments.push(String(params.additionalProperty));
