@@ -55,6 +55,11 @@ export const errorCatalogue = {
     title: 'The upstream system is unreachable',
   },
   GATEWAY_BODY_INVALID: { status: 400, kind: 'user', title: 'The request body is not valid' },
+  GATEWAY_UPSTREAM_CREDENTIALS_MISSING: {
+    status: 502,
+    kind: 'user',
+    title: 'The credentials for the upstream system are not configured',
+  },
   GATEWAY_SHUTTING_DOWN: { status: 503, kind: 'operational', title: 'The gateway is shutting down' },
 
   // systems and mocks

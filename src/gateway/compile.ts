@@ -91,7 +91,14 @@ function targetFor(route: RouteDefinition, template: string, deps: CompileDepend
       return createProxyTarget({
         pools: deps.pools,
         async resolve(ctx) {
-          const credentials = await operation.credentials();
+          const credentials = await operation.credentials().catch((error: unknown) => {
+            // A missing system credential is the project's fault, not the caller's: never a 404.
+            throw new ConfluxError(
+              'GATEWAY_UPSTREAM_CREDENTIALS_MISSING',
+              `The credentials of system ${target.system} could not be resolved; set its secret (conflux secret set).`,
+              { cause: error, details: { system: target.system } },
+            );
+          });
           return {
             origin: operation.origin,
             path: withQuery(fillTemplate(operation.pathTemplate, ctx.params), ctx.query, credentials.query),

@@ -31,10 +31,10 @@ export interface ConfluxProcess {
  */
 export async function startConflux(
   project: string,
-  options: { env?: Record<string, string>; args?: string[]; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; args?: string[]; timeoutMs?: number; command?: 'start' | 'dev' } = {},
 ): Promise<ConfluxProcess> {
   const adminToken = 'test-admin-token-0123456789';
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--project', project, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, options.command ?? 'start', '--project', project, ...(options.args ?? [])], {
     cwd: REPO,
     env: {
       ...process.env,
