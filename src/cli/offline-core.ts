@@ -1,5 +1,5 @@
-import { type Core, openCore, readSettings } from '../platform/index.ts';
 import { createLogger } from '../observability/index.ts';
+import { type Core, openCore, readSettings } from '../platform/index.ts';
 import { loadProject } from '../project/index.ts';
 import { projectDirectory } from './project-dir.ts';
 
@@ -8,7 +8,10 @@ import { projectDirectory } from './project-dir.ts';
  * state (`key`, `secret`, `runs`). Safe beside a running server: SQLite runs in WAL mode and
  * PostgreSQL is shared by design.
  */
-export async function withCore<T>(projectOption: string | undefined, use: (core: Core) => Promise<T>): Promise<T> {
+export async function withCore<T>(
+  projectOption: string | undefined,
+  use: (core: Core) => Promise<T>,
+): Promise<T> {
   const root = projectDirectory(projectOption);
   const settings = readSettings(process.env);
   const { project } = await loadProject(root);

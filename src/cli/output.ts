@@ -17,7 +17,10 @@ export interface Output {
   result(value: unknown): void;
 }
 
-export function createOutput(options: { json: boolean; env: Readonly<Record<string, string | undefined>> }): Output {
+export function createOutput(options: {
+  json: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+}): Output {
   const color = process.stdout.isTTY === true && options.env.NO_COLOR === undefined;
   const colorErr = process.stderr.isTTY === true && options.env.NO_COLOR === undefined;
   return {

@@ -30,7 +30,8 @@ export function newSpanId(): string {
 
 /** Continues the caller's trace with a new span, or starts a new trace. */
 export function childTrace(parent: TraceContext | undefined): TraceContext {
-  if (parent === undefined) return { traceId: randomBytes(16).toString('hex'), spanId: newSpanId(), sampled: true };
+  if (parent === undefined)
+    return { traceId: randomBytes(16).toString('hex'), spanId: newSpanId(), sampled: true };
   return { traceId: parent.traceId, spanId: newSpanId(), sampled: parent.sampled };
 }
 

@@ -1,4 +1,3 @@
-export { createLogger, type Logger, type LoggerOptions } from './logger.ts';
 export {
   childTrace,
   correlationIdFrom,
@@ -7,4 +6,5 @@ export {
   parseTraceparent,
   type TraceContext,
 } from './correlation.ts';
+export { createLogger, type Logger, type LoggerOptions } from './logger.ts';
 export { createMetrics, type Metrics } from './metrics.ts';

@@ -9,14 +9,20 @@ import type { Project, ProjectProblem, SourceLocation } from '../project/index.t
  */
 export function checkExpressions(project: Project): ProjectProblem[] {
   const problems: ProjectProblem[] = [];
-  const check = (expression: string | undefined, where: string, at: SourceLocation, text?: { file: string }) => {
+  const check = (
+    expression: string | undefined,
+    where: string,
+    at: SourceLocation,
+    text?: { file: string },
+  ) => {
     if (expression === undefined) return;
     try {
       compileExpression(expression, where);
     } catch (error) {
       if (!isConfluxError(error)) throw error;
       const position = typeof error.details.position === 'number' ? error.details.position : undefined;
-      const location = text !== undefined && position !== undefined ? locate(expression, position, text.file) : at;
+      const location =
+        text !== undefined && position !== undefined ? locate(expression, position, text.file) : at;
       problems.push({
         ...location,
         rule: 'expression',
@@ -33,7 +39,8 @@ export function checkExpressions(project: Project): ProjectProblem[] {
   }
   for (const flow of project.flows.values()) {
     for (const trigger of flow.triggers) {
-      if (trigger.type === 'schedule') check(trigger.input, `flow ${flow.name} schedule input`, trigger.source);
+      if (trigger.type === 'schedule')
+        check(trigger.input, `flow ${flow.name} schedule input`, trigger.source);
     }
     for (const step of flow.steps) {
       if (step.type === 'map' && (step.mapping === undefined || !reported.has(step.mapping))) {

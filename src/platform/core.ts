@@ -1,9 +1,16 @@
 import { hkdfSync } from 'node:crypto';
 import { join } from 'node:path';
 import { type ApiKeyService, createApiKeyService } from '../identity/index.ts';
-import { type Logger, createLogger } from '../observability/index.ts';
-import { createRedactor, createVault, loadOrCreateKekFile, parseKek, type Redactor, type Vault } from '../secrets/index.ts';
-import { type Store, createStore } from '../store/index.ts';
+import { createLogger, type Logger } from '../observability/index.ts';
+import {
+  createRedactor,
+  createVault,
+  loadOrCreateKekFile,
+  parseKek,
+  type Redactor,
+  type Vault,
+} from '../secrets/index.ts';
+import { createStore, type Store } from '../store/index.ts';
 import type { Settings } from './settings.ts';
 
 /**

@@ -8,7 +8,10 @@ export function summarizeProject(project: Project, runtime: SystemsRuntime): Pro
     environment: project.settings.environment,
     systems: [...project.systems.values()].map((system) => ({
       name: system.name,
-      baseUrl: system.baseUrl === 'mock' ? `mock (${runtime.baseUrls.get(system.name) ?? 'not started'})` : system.baseUrl,
+      baseUrl:
+        system.baseUrl === 'mock'
+          ? `mock (${runtime.baseUrls.get(system.name) ?? 'not started'})`
+          : system.baseUrl,
       operations: runtime.descriptions.get(system.name)?.operations.size ?? 0,
     })),
     apis: [...project.apis.values()].map((api) => ({
@@ -29,7 +32,9 @@ export function summarizeProject(project: Project, runtime: SystemsRuntime): Pro
     flows: [...project.flows.values()].map((flow) => ({
       name: flow.name,
       version: flow.version,
-      triggers: flow.triggers.map((trigger) => (trigger.type === 'webhook' ? `webhook:/hooks/${trigger.path}` : `schedule:${trigger.cron}`)),
+      triggers: flow.triggers.map((trigger) =>
+        trigger.type === 'webhook' ? `webhook:/hooks/${trigger.path}` : `schedule:${trigger.cron}`,
+      ),
       steps: flow.steps.map((step) => `${step.id} (${step.type})`),
     })),
   };

@@ -59,7 +59,8 @@ function port(env: Readonly<Record<string, string | undefined>>, name: string): 
   const value = env[name]?.trim();
   if (value === undefined || value === '') return undefined;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 0 || number > 65535) throw invalid(name, value, 'a port number 0-65535');
+  if (!Number.isInteger(number) || number < 0 || number > 65535)
+    throw invalid(name, value, 'a port number 0-65535');
   return number;
 }
 

@@ -4,10 +4,10 @@ import { ConfluxError } from '../errors/index.ts';
 import type { Logger, Metrics } from '../observability/index.ts';
 import type { Project, ProjectProblem } from '../project/index.ts';
 import {
-  type SystemCaller,
-  type SystemDescription,
   createSystemCaller,
   loadSystemDescription,
+  type SystemCaller,
+  type SystemDescription,
   startMockServer,
 } from '../systems/index.ts';
 
@@ -45,7 +45,9 @@ export function createSystemsRuntimeManager(deps: {
   const callers: (SystemCaller & { close(): Promise<void> })[] = [];
 
   async function describe(file: string): Promise<{ hash: string; description: SystemDescription }> {
-    const hash = createHash('sha256').update(await readFile(file)).digest('hex');
+    const hash = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
     const cached = descriptionCache.get(file);
     if (cached !== undefined && cached.hash === hash) return cached;
     const entry = { hash, description: await loadSystemDescription(file) };
@@ -53,9 +55,12 @@ export function createSystemsRuntimeManager(deps: {
     return entry;
   }
 
-  async function describeAll(project: Project): Promise<Map<string, { hash: string; description: SystemDescription }>> {
+  async function describeAll(
+    project: Project,
+  ): Promise<Map<string, { hash: string; description: SystemDescription }>> {
     const out = new Map<string, { hash: string; description: SystemDescription }>();
-    for (const system of project.systems.values()) out.set(system.name, await describe(system.descriptionFile));
+    for (const system of project.systems.values())
+      out.set(system.name, await describe(system.descriptionFile));
     return out;
   }
 
@@ -76,7 +81,11 @@ export function createSystemsRuntimeManager(deps: {
           mock = undefined;
         }
         if (mock === undefined) {
-          const server = await startMockServer(entry.description, { host: '127.0.0.1', port: 0, logger: deps.logger });
+          const server = await startMockServer(entry.description, {
+            host: '127.0.0.1',
+            port: 0,
+            logger: deps.logger,
+          });
           mock = { contentHash: entry.hash, url: server.url, close: () => server.close() };
           mocks.set(system.name, mock);
           deps.logger.info({ system: system.name, url: server.url }, 'mock system started');
@@ -110,7 +119,9 @@ export function createSystemsRuntimeManager(deps: {
         described = await describeAll(project);
       } catch (error) {
         const failure = error instanceof ConfluxError ? error : undefined;
-        const system = [...project.systems.values()].find((s) => failure?.message.includes(s.descriptionFile));
+        const system = [...project.systems.values()].find((s) =>
+          failure?.message.includes(s.descriptionFile),
+        );
         const source = system?.source ?? { file: 'conflux.yaml', line: 1, column: 1 };
         return [{ ...source, rule: 'description', message: failure?.message ?? String(error) }];
       }
@@ -135,7 +146,8 @@ export function createSystemsRuntimeManager(deps: {
       }
       for (const flow of project.flows.values()) {
         for (const step of flow.steps) {
-          if (step.type === 'call') check(step.system, step.operation, { ...step.source, rule: '', message: '' });
+          if (step.type === 'call')
+            check(step.system, step.operation, { ...step.source, rule: '', message: '' });
         }
       }
       return problems;

@@ -20,7 +20,10 @@ export function createUpstreamDirectory(
       }
       const operation = description.operations.get(operationId);
       if (operation === undefined) {
-        throw new ConfluxError('SYSTEM_OPERATION_NOT_FOUND', `System ${systemName} has no operation ${operationId}.`);
+        throw new ConfluxError(
+          'SYSTEM_OPERATION_NOT_FOUND',
+          `System ${systemName} has no operation ${operationId}.`,
+        );
       }
       const base = new URL(baseUrl);
       return {

@@ -66,7 +66,10 @@ test('validate names file:line:column, what was found and what was expected, and
 
   const json = conflux(['validate', join(scratch, 'typo'), '--json']);
   assert.equal(json.status, 1);
-  const report = JSON.parse(json.stdout) as { valid: boolean; problems: { file: string; line: number; column: number }[] };
+  const report = JSON.parse(json.stdout) as {
+    valid: boolean;
+    problems: { file: string; line: number; column: number }[];
+  };
   assert.equal(report.valid, false);
   assert.equal(report.problems[0]?.line, index + 1);
   assert.equal(report.problems[0]?.column, column);
@@ -75,7 +78,10 @@ test('validate names file:line:column, what was found and what was expected, and
 test('validate reports an operation a system does not have, at its line', () => {
   assert.equal(conflux(['init', join(scratch, 'badop')]).status, 0);
   const flowDir = join(scratch, 'badop/flows');
-  const name = spawnSync('ls', [flowDir], { encoding: 'utf8' }).stdout.trim().split('\n').find((f) => f.endsWith('.yaml')) as string;
+  const name = spawnSync('ls', [flowDir], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')
+    .find((f) => f.endsWith('.yaml')) as string;
   const file = join(flowDir, name);
   const text = readFileSync(file, 'utf8');
   const match = /operation: (\w+)/.exec(text);
@@ -84,5 +90,8 @@ test('validate reports an operation a system does not have, at its line', () => 
   const result = conflux(['validate', join(scratch, 'badop')]);
   assert.equal(result.status, 1);
   const line = text.split('\n').findIndex((l) => l.includes(match[0])) + 1;
-  assert.match(result.stderr, new RegExp(`flows/${name}:${line}:\\d+\\s+reference\\s+operation "noSuchOperation" does not exist`));
+  assert.match(
+    result.stderr,
+    new RegExp(`flows/${name}:${line}:\\d+\\s+reference\\s+operation "noSuchOperation" does not exist`),
+  );
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { type ConfluxProcess, REPO, copyProject, startConflux, stopConflux } from './harness.ts';
+import { after, before, test } from 'node:test';
+import { type ConfluxProcess, copyProject, REPO, startConflux, stopConflux } from './harness.ts';
 
 let project: ReturnType<typeof copyProject>;
 let conflux: ConfluxProcess;
@@ -52,8 +52,14 @@ test('an order through the gateway runs the flow across inventory, payments and 
   const runId = response.headers.get('x-conflux-run-id');
   assert.ok(runId);
   const run = (await (
-    await fetch(`${conflux.adminUrl}/api/v1/runs/${runId}`, { headers: { authorization: `Bearer ${conflux.adminToken}` } })
-  ).json()) as { status: string; correlationId: string; steps: { stepId: string; status: string; output: unknown }[] };
+    await fetch(`${conflux.adminUrl}/api/v1/runs/${runId}`, {
+      headers: { authorization: `Bearer ${conflux.adminToken}` },
+    })
+  ).json()) as {
+    status: string;
+    correlationId: string;
+    steps: { stepId: string; status: string; output: unknown }[];
+  };
   assert.equal(run.status, 'succeeded');
   assert.equal(run.correlationId, 'order-test-1');
   assert.deepEqual(
@@ -74,13 +80,17 @@ test('a missing or wrong key is 401 problem+json with a stable code, naming the 
   assert.equal(problem.policy, 'api-key');
   assert.equal(problem.correlationId, missing.headers.get('x-request-id'));
 
-  const wrong = await fetch(`${conflux.gatewayUrl}/v1/products`, { headers: { 'x-api-key': `${key.slice(0, -1)}x` } });
+  const wrong = await fetch(`${conflux.gatewayUrl}/v1/products`, {
+    headers: { 'x-api-key': `${key.slice(0, -1)}x` },
+  });
   assert.equal(wrong.status, 401);
   assert.equal(((await wrong.json()) as Record<string, unknown>).code, 'AUTH_KEY_INVALID');
 });
 
 test('routes proxy to system operations; unknown paths are 404 and wrong methods 405 with Allow', async () => {
-  const product = await fetch(`${conflux.gatewayUrl}/v1/products/SKU-1001`, { headers: { 'x-api-key': key } });
+  const product = await fetch(`${conflux.gatewayUrl}/v1/products/SKU-1001`, {
+    headers: { 'x-api-key': key },
+  });
   assert.equal(product.status, 200);
   assert.equal(((await product.json()) as Record<string, unknown>).id, 'SKU-1001');
 
@@ -88,7 +98,10 @@ test('routes proxy to system operations; unknown paths are 404 and wrong methods
   assert.equal(unknown.status, 404);
   assert.equal(((await unknown.json()) as Record<string, unknown>).code, 'GATEWAY_ROUTE_NOT_FOUND');
 
-  const wrongMethod = await fetch(`${conflux.gatewayUrl}/v1/products`, { method: 'DELETE', headers: { 'x-api-key': key } });
+  const wrongMethod = await fetch(`${conflux.gatewayUrl}/v1/products`, {
+    method: 'DELETE',
+    headers: { 'x-api-key': key },
+  });
   assert.equal(wrongMethod.status, 405);
   assert.equal(wrongMethod.headers.get('allow'), 'GET');
   await wrongMethod.body?.cancel();
@@ -113,14 +126,20 @@ test('the admin API requires the admin token and describes itself', async () => 
   const denied = await fetch(`${conflux.adminUrl}/api/v1/runs`);
   assert.equal(denied.status, 401);
   assert.equal(((await denied.json()) as Record<string, unknown>).code, 'AUTH_ADMIN_REQUIRED');
-  const doc = (await (await fetch(`${conflux.adminUrl}/api/v1/openapi.json`)).json()) as { openapi: string; paths: object };
+  const doc = (await (await fetch(`${conflux.adminUrl}/api/v1/openapi.json`)).json()) as {
+    openapi: string;
+    paths: object;
+  };
   assert.equal(doc.openapi, '3.1.0');
   assert.ok('/api/v1/runs/{id}' in doc.paths);
 });
 
 test('Prometheus metrics count requests by route and runs by flow', async () => {
   const text = await (await fetch(`${conflux.adminUrl}/metrics`)).text();
-  assert.match(text, /conflux_http_requests_total\{listener="gateway",api="store",route="\/v1\/orders",method="POST",status="200"\} \d+/);
+  assert.match(
+    text,
+    /conflux_http_requests_total\{listener="gateway",api="store",route="\/v1\/orders",method="POST",status="200"\} \d+/,
+  );
   assert.match(text, /conflux_runs_total\{flow="place-order",status="succeeded"\} \d+/);
   assert.match(text, /conflux_http_request_duration_seconds_bucket/);
 });

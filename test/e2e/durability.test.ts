@@ -13,11 +13,15 @@ let ledger: Ledger;
 const running: ConfluxProcess[] = [];
 
 function cli(args: string[], input?: string): string {
-  return execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args, '--project', dir], {
-    cwd: REPO,
-    input,
-    env: { ...process.env, CONFLUX_LOG_LEVEL: 'warn' },
-  }).toString();
+  return execFileSync(
+    process.execPath,
+    ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args, '--project', dir],
+    {
+      cwd: REPO,
+      input,
+      env: { ...process.env, CONFLUX_LOG_LEVEL: 'warn' },
+    },
+  ).toString();
 }
 
 async function start(): Promise<ConfluxProcess> {
@@ -27,7 +31,9 @@ async function start(): Promise<ConfluxProcess> {
 }
 
 async function admin<T>(proc: ConfluxProcess, path: string): Promise<T> {
-  const response = await fetch(`${proc.adminUrl}${path}`, { headers: { authorization: `Bearer ${proc.adminToken}` } });
+  const response = await fetch(`${proc.adminUrl}${path}`, {
+    headers: { authorization: `Bearer ${proc.adminToken}` },
+  });
   return (await response.json()) as T;
 }
 
@@ -77,7 +83,11 @@ test('SIGKILL during a run: after restart the run completes and no completed ste
   const second = await start();
   const run = await until(
     async () => {
-      const current = await admin<{ status: string; steps: { stepId: string; attempts: number }[]; output: unknown }>(second, `/api/v1/runs/${runId}`);
+      const current = await admin<{
+        status: string;
+        steps: { stepId: string; attempts: number }[];
+        output: unknown;
+      }>(second, `/api/v1/runs/${runId}`);
       return current.status === 'succeeded' ? current : undefined;
     },
     20_000,
@@ -95,7 +105,9 @@ test('SIGKILL during a run: after restart the run completes and no completed ste
     [`${runId}:first`, `${runId}:third`],
   );
   // "second" was in flight at the crash: repeated with the same idempotency key.
-  const slowKeys = new Set(ledger.requests.filter((r) => r.path === '/slow').map((r) => r.headers['idempotency-key']));
+  const slowKeys = new Set(
+    ledger.requests.filter((r) => r.path === '/slow').map((r) => r.headers['idempotency-key']),
+  );
   assert.deepEqual([...slowKeys], [`${runId}:second`]);
   assert.equal(await stopConflux(second), 0);
 });
@@ -134,13 +146,20 @@ test('traceparent is continued to the upstream with a new span; x-request-id is 
   const issued = JSON.parse(cli(['key', 'create', '--consumer', 'tracer', '--json'])) as { key: string };
   const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
   const response = await fetch(`${proc.gatewayUrl}/v1/entries/E-1`, {
-    headers: { 'x-api-key': issued.key, traceparent: `00-${traceId}-00f067aa0ba902b7-01`, 'x-request-id': 'trace-test-7' },
+    headers: {
+      'x-api-key': issued.key,
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+      'x-request-id': 'trace-test-7',
+    },
   });
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('x-request-id'), 'trace-test-7');
   const upstream = ledger.requests.at(-1);
   assert.equal(upstream?.path, '/entries/E-1');
-  assert.match(String(upstream?.headers.traceparent), new RegExp(`^00-${traceId}-(?!00f067aa0ba902b7)[0-9a-f]{16}-01$`));
+  assert.match(
+    String(upstream?.headers.traceparent),
+    new RegExp(`^00-${traceId}-(?!00f067aa0ba902b7)[0-9a-f]{16}-01$`),
+  );
   assert.equal(upstream?.headers['x-request-id'], 'trace-test-7');
   assert.equal(upstream?.headers['x-api-key'], undefined, 'the consumer key is not forwarded');
   assert.equal(upstream?.headers['x-ledger-key'], SECRET, 'the system credential is added');
@@ -157,7 +176,11 @@ test('SIGTERM drains an in-flight request, then exits 0', async () => {
     body: '{}',
   });
   const before = ledger.count('/slow');
-  await until(async () => (ledger.count('/slow') > before ? true : undefined), 5_000, 'the request to reach the upstream');
+  await until(
+    async () => (ledger.count('/slow') > before ? true : undefined),
+    5_000,
+    'the request to reach the upstream',
+  );
   proc.child.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.equal(proc.child.exitCode, null, 'still draining');

@@ -31,22 +31,31 @@ export interface ConfluxProcess {
  */
 export async function startConflux(
   project: string,
-  options: { env?: Record<string, string>; args?: string[]; timeoutMs?: number; command?: 'start' | 'dev' } = {},
+  options: {
+    env?: Record<string, string>;
+    args?: string[];
+    timeoutMs?: number;
+    command?: 'start' | 'dev';
+  } = {},
 ): Promise<ConfluxProcess> {
   const adminToken = 'test-admin-token-0123456789';
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, options.command ?? 'start', '--project', project, ...(options.args ?? [])], {
-    cwd: REPO,
-    env: {
-      ...process.env,
-      CONFLUX_GATEWAY_PORT: '0',
-      CONFLUX_ADMIN_PORT: '0',
-      CONFLUX_GATEWAY_HOST: '127.0.0.1',
-      CONFLUX_ADMIN_TOKEN: adminToken,
-      CONFLUX_LOG_LEVEL: 'info',
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI, options.command ?? 'start', '--project', project, ...(options.args ?? [])],
+    {
+      cwd: REPO,
+      env: {
+        ...process.env,
+        CONFLUX_GATEWAY_PORT: '0',
+        CONFLUX_ADMIN_PORT: '0',
+        CONFLUX_GATEWAY_HOST: '127.0.0.1',
+        CONFLUX_ADMIN_TOKEN: adminToken,
+        CONFLUX_LOG_LEVEL: 'info',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     text += chunk.toString();
@@ -69,8 +78,8 @@ export async function startConflux(
   throw new Error(`conflux did not start:\n${text}`);
 }
 
-export async function stopConflux(proc: ConfluxProcess): Promise<number | null> {
-  if (proc.child.exitCode !== null) return proc.child.exitCode;
+export function stopConflux(proc: ConfluxProcess): Promise<number | null> {
+  if (proc.child.exitCode !== null) return Promise.resolve(proc.child.exitCode);
   proc.child.kill('SIGTERM');
   return proc.exited;
 }

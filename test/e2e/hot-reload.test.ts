@@ -28,11 +28,21 @@ before(async () => {
   writeSliceProject(dir, ledger.url);
   // An open API, so the test needs no key.
   apiFile = join(dir, 'apis/books.yaml');
-  writeFileSync(apiFile, readFileSync(apiFile, 'utf8').replace('auth: { type: apiKey, header: x-api-key }', 'auth: { type: none }'));
-  execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'secret', 'set', 'ledger-key', '--project', dir], {
-    cwd: REPO,
-    input: 'hot-reload-secret',
-  });
+  writeFileSync(
+    apiFile,
+    readFileSync(apiFile, 'utf8').replace(
+      'auth: { type: apiKey, header: x-api-key }',
+      'auth: { type: none }',
+    ),
+  );
+  execFileSync(
+    process.execPath,
+    ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'secret', 'set', 'ledger-key', '--project', dir],
+    {
+      cwd: REPO,
+      input: 'hot-reload-secret',
+    },
+  );
   dev = await startConflux(dir, { command: 'dev' });
 });
 
@@ -45,12 +55,22 @@ after(async () => {
 test('a valid change applies without dropping the request in flight', async () => {
   ledger.hold();
   const before = ledger.count('/slow');
-  const inFlight = fetch(`${dev.gatewayUrl}/v1/slow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const inFlight = fetch(`${dev.gatewayUrl}/v1/slow`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   await until(async () => ledger.count('/slow') > before, 'the slow request to reach the upstream');
 
   // Add a route to the API while the request is still open.
-  writeFileSync(apiFile, `${readFileSync(apiFile, 'utf8')}  - { method: GET, path: '/ledger/{id}', system: ledger, operation: getEntry }\n`);
-  await until(async () => (await fetch(`${dev.gatewayUrl}/v1/ledger/E-9`)).status === 200, 'the new route to serve');
+  writeFileSync(
+    apiFile,
+    `${readFileSync(apiFile, 'utf8')}  - { method: GET, path: '/ledger/{id}', system: ledger, operation: getEntry }\n`,
+  );
+  await until(
+    async () => (await fetch(`${dev.gatewayUrl}/v1/ledger/E-9`)).status === 200,
+    'the new route to serve',
+  );
   assert.match(dev.output(), /project reloaded/);
 
   ledger.release();
@@ -63,6 +83,10 @@ test('an invalid change is rejected with its location and the last good project 
   writeFileSync(apiFile, good.replace("path: '/ledger/{id}'", "pathh: '/ledger/{id}'"));
   await until(async () => /project change rejected/.test(dev.output()), 'the rejection to be reported');
   assert.match(dev.output(), /apis\/books\.yaml:\d+:\d+/);
-  assert.equal((await fetch(`${dev.gatewayUrl}/v1/ledger/E-9`)).status, 200, 'still serving the last good version');
+  assert.equal(
+    (await fetch(`${dev.gatewayUrl}/v1/ledger/E-9`)).status,
+    200,
+    'still serving the last good version',
+  );
   writeFileSync(apiFile, good);
 });

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -63,7 +63,9 @@ export class Ledger {
               traceparent: req.headers.traceparent ?? null,
             });
           if (key !== '') this.answered.set(`${path}|${key}`, payload);
-          res.writeHead(path.startsWith('/entries') && req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+          res.writeHead(path.startsWith('/entries') && req.method === 'POST' ? 201 : 200, {
+            'content-type': 'application/json',
+          });
           res.end(payload);
         };
         if (path.startsWith('/slow') && this.holdSlow) this.waiting.push(respond);
@@ -113,7 +115,8 @@ paths:
 
 /** Writes a project whose one system is the ledger at `ledgerUrl`. */
 export function writeSliceProject(dir: string, ledgerUrl: string): void {
-  for (const folder of ['systems', 'apis', 'flows', 'specs']) mkdirSync(join(dir, folder), { recursive: true });
+  for (const folder of ['systems', 'apis', 'flows', 'specs'])
+    mkdirSync(join(dir, folder), { recursive: true });
   writeFileSync(join(dir, 'conflux.yaml'), 'name: slice\nshutdown: { timeoutMs: 5000 }\n');
   writeFileSync(join(dir, 'specs/ledger.openapi.yaml'), LEDGER_OPENAPI);
   writeFileSync(

@@ -16,7 +16,10 @@ function router(): Router<string> {
 test('matches literal paths and templates with decoded parameters', () => {
   const r = router();
   assert.deepEqual(r.match('GET', '/v1/orders'), { kind: 'found', match: { value: 'list', params: {} } });
-  assert.deepEqual(r.match('GET', '/v1/orders/A%2F1'), { kind: 'found', match: { value: 'get', params: { id: 'A/1' } } });
+  assert.deepEqual(r.match('GET', '/v1/orders/A%2F1'), {
+    kind: 'found',
+    match: { value: 'get', params: { id: 'A/1' } },
+  });
   assert.deepEqual(r.match('GET', '/v1/orders/7/lines/2/'), {
     kind: 'found',
     match: { value: 'line', params: { id: '7', line: '2' } },
@@ -24,11 +27,17 @@ test('matches literal paths and templates with decoded parameters', () => {
 });
 
 test('a literal segment wins over a parameter at the same depth', () => {
-  assert.deepEqual(router().match('GET', '/v1/orders/new'), { kind: 'found', match: { value: 'new-form', params: {} } });
+  assert.deepEqual(router().match('GET', '/v1/orders/new'), {
+    kind: 'found',
+    match: { value: 'new-form', params: {} },
+  });
 });
 
 test('a known path with another method is 405 with the allowed methods', () => {
-  assert.deepEqual(router().match('PUT', '/v1/orders/9'), { kind: 'method-not-allowed', allow: ['DELETE', 'GET'] });
+  assert.deepEqual(router().match('PUT', '/v1/orders/9'), {
+    kind: 'method-not-allowed',
+    allow: ['DELETE', 'GET'],
+  });
 });
 
 test('HEAD falls back to GET; unknown paths and empty parameters are not found', () => {

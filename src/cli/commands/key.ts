@@ -18,14 +18,35 @@ export function registerKey(program: Command, output: (json: boolean) => Output)
     .option('--project <dir>', 'project folder (default: current folder)')
     .option('--json', 'machine-readable output')
     .action(
-      async (options: { consumer: string; name?: string; scopes: string; expiresIn?: string; project?: string; json?: boolean }) => {
+      async (options: {
+        consumer: string;
+        name?: string;
+        scopes: string;
+        expiresIn?: string;
+        project?: string;
+        json?: boolean;
+      }) => {
         const out = output(options.json === true);
-        const expiresAt = options.expiresIn === undefined ? null : Date.now() + parseDuration(options.expiresIn);
-        const scopes = options.scopes.split(',').map((scope) => scope.trim()).filter((scope) => scope !== '');
+        const expiresAt =
+          options.expiresIn === undefined ? null : Date.now() + parseDuration(options.expiresIn);
+        const scopes = options.scopes
+          .split(',')
+          .map((scope) => scope.trim())
+          .filter((scope) => scope !== '');
         const issued = await withCore(options.project, (core) =>
-          core.keys.create({ consumer: options.consumer, name: options.name ?? options.consumer, scopes, expiresAt }),
+          core.keys.create({
+            consumer: options.consumer,
+            name: options.name ?? options.consumer,
+            scopes,
+            expiresAt,
+          }),
         );
-        out.result({ key: issued.key, id: issued.record.id, prefix: issued.record.prefix, consumer: issued.record.consumer });
+        out.result({
+          key: issued.key,
+          id: issued.record.id,
+          prefix: issued.record.prefix,
+          consumer: issued.record.consumer,
+        });
         out.line(`API key for ${issued.record.consumer} (id ${issued.record.id}); shown once, store it now:`);
         out.line(`  ${out.paint('green', issued.key)}`);
       },
@@ -40,7 +61,12 @@ export function registerKey(program: Command, output: (json: boolean) => Output)
       const keys = await withCore(options.project, (core) => core.keys.list());
       out.result(keys.map(({ hash: _hash, ...visible }) => visible));
       for (const record of keys) {
-        const state = record.revokedAt !== null ? 'revoked' : record.expiresAt !== null && record.expiresAt < Date.now() ? 'expired' : 'active';
+        const state =
+          record.revokedAt !== null
+            ? 'revoked'
+            : record.expiresAt !== null && record.expiresAt < Date.now()
+              ? 'expired'
+              : 'active';
         out.line(`${record.id}  ${record.prefix}…  ${record.consumer}  ${state}`);
       }
     });
@@ -62,7 +88,10 @@ export function registerKey(program: Command, output: (json: boolean) => Output)
 function parseDuration(text: string): number {
   const match = DURATION.exec(text);
   if (match === null) {
-    throw new ConfluxError('HTTP_BAD_REQUEST', `--expires-in: found "${text}", expected a number and a unit (s, m, h, d), e.g. 30d.`);
+    throw new ConfluxError(
+      'HTTP_BAD_REQUEST',
+      `--expires-in: found "${text}", expected a number and a unit (s, m, h, d), e.g. 30d.`,
+    );
   }
   return Number(match[1]) * (UNIT_MS[match[2] as string] as number);
 }

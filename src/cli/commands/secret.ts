@@ -4,7 +4,9 @@ import { withCore } from '../offline-core.ts';
 import type { Output } from '../output.ts';
 
 export function registerSecret(program: Command, output: (json: boolean) => Output): void {
-  const secret = program.command('secret').description('Manage the encrypted secrets systems use as credentials');
+  const secret = program
+    .command('secret')
+    .description('Manage the encrypted secrets systems use as credentials');
   secret
     .command('set')
     .description('Store a secret; the value is read from standard input, never from the command line')
@@ -14,7 +16,11 @@ export function registerSecret(program: Command, output: (json: boolean) => Outp
     .action(async (name: string, options: { project?: string; json?: boolean }) => {
       const out = output(options.json === true);
       const value = (await readStdin()).replace(/\r?\n$/, '');
-      if (value === '') throw new ConfluxError('HTTP_BAD_REQUEST', 'No secret value on standard input; pipe it in, e.g. `printf %s "$TOKEN" | conflux secret set NAME`.');
+      if (value === '')
+        throw new ConfluxError(
+          'HTTP_BAD_REQUEST',
+          'No secret value on standard input; pipe it in, e.g. `printf %s "$TOKEN" | conflux secret set NAME`.',
+        );
       await withCore(options.project, (core) => core.vault.set(name, value));
       out.result({ name, stored: true });
       out.line(`stored secret ${name}`);

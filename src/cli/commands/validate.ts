@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { createSystemsRuntimeManager, validateProject } from '../../platform/index.ts';
 import { createLogger, createMetrics } from '../../observability/index.ts';
+import { createSystemsRuntimeManager, validateProject } from '../../platform/index.ts';
 import { formatProblems, toProblemReport } from '../../project/index.ts';
 import type { Output } from '../output.ts';
 import { projectDirectory } from '../project-dir.ts';
@@ -8,7 +8,9 @@ import { projectDirectory } from '../project-dir.ts';
 export function registerValidate(program: Command, output: (json: boolean) => Output): void {
   program
     .command('validate')
-    .description('Check a project: schemas, references, API descriptions and expressions (exit 1 on problems)')
+    .description(
+      'Check a project: schemas, references, API descriptions and expressions (exit 1 on problems)',
+    )
     .argument('[dir]', 'project folder (default: current folder)')
     .option('--json', 'machine-readable output')
     .action(async (dir: string | undefined, options: { json?: boolean }) => {
