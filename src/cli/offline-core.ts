@@ -19,7 +19,7 @@ export async function withCore<T>(
     projectRoot: root,
     settings,
     environment: project?.settings.environment ?? 'dev',
-    logger: createLogger({ level: settings.logLevel === 'info' ? 'warn' : settings.logLevel }),
+    logger: createLogger({ level: settings.logLevel === 'info' ? 'warn' : settings.logLevel, stderr: true }),
   });
   try {
     return await use(core);

@@ -26,6 +26,8 @@ export interface LoggerOptions {
   readonly level: string;
   /** Defaults to stdout; tests pass a stream to read what was logged. */
   readonly destination?: DestinationStream;
+  /** Log to stderr instead, for CLI commands whose stdout is their result (`--json`). */
+  readonly stderr?: boolean;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
@@ -37,6 +39,6 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination ?? pino.destination({ fd: 1, sync: false }),
+    options.destination ?? pino.destination({ fd: options.stderr === true ? 2 : 1, sync: false }),
   );
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createLogger } from '../../observability/index.ts';
+import { readSettings } from '../../platform/index.ts';
 import { loadSystemDescription, startMockServer } from '../../systems/index.ts';
 import type { Output } from '../output.ts';
 
@@ -17,7 +18,7 @@ export function registerMock(program: Command, output: (json: boolean) => Output
     .action(async (file: string, options: { port: string; host: string; json?: boolean }) => {
       const out = output(options.json === true);
       const description = await loadSystemDescription(resolve(file));
-      const logger = createLogger({ level: process.env.CONFLUX_LOG_LEVEL ?? 'info' });
+      const logger = createLogger({ level: readSettings(process.env).logLevel, stderr: out.json });
       const server = await startMockServer(description, {
         host: options.host,
         port: Number(options.port),
