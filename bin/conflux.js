@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The installed entry point runs the compiled CLI; `npm run build` (or `npm start`) makes dist/.
-import('../dist/cli/main.js');
+await import('../dist/cli/main.js');

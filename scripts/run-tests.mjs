@@ -22,7 +22,10 @@ function collect(path, out) {
   return out;
 }
 
-const files = searchRoots.flatMap((root) => collect(root, [])).map((file) => relative('.', file)).sort();
+const files = searchRoots
+  .flatMap((root) => collect(root, []))
+  .map((file) => relative('.', file))
+  .sort();
 if (files.length === 0) {
   console.error(`no test files under ${searchRoots.join(', ')}`);
   process.exit(1);
@@ -30,7 +33,15 @@ if (files.length === 0) {
 const concurrency = process.env.CONFLUX_TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=120000', ...extraFlags, ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-timeout=120000',
+    ...extraFlags,
+    ...files,
+  ],
   { stdio: 'inherit', env: { ...process.env, CONFLUX_LOG_LEVEL: process.env.CONFLUX_LOG_LEVEL ?? 'silent' } },
 );
 process.exit(result.status ?? 1);
