@@ -1,2 +1,3 @@
-export type { AdminDependencies, ProjectSummary } from './ports.ts';
+export type { AdminDependencies, FlowAdmin, ProjectSummary, ReplayRequestBody } from './ports.ts';
+export type { GatewayAdmin } from './gateway-admin.ts';
 export { createAdminServer } from './server.ts';

@@ -1,6 +1,7 @@
 import type { ApiKeyService } from '../identity/index.ts';
+import type { GatewayAdmin } from './gateway-admin.ts';
 import type { Logger, Metrics } from '../observability/index.ts';
-import type { RunRepository } from '../store/index.ts';
+import type { FlowVersionRecord, RunFilter, RunRecord, RunRepository } from '../store/index.ts';
 
 /** What the admin API needs, wired by the composition root. */
 export interface AdminDependencies {
@@ -17,9 +18,37 @@ export interface AdminDependencies {
   readonly ready: () => Promise<boolean>;
   /** The effective project, summarised for operators (never secret values). */
   readonly project: () => ProjectSummary;
-  /** Replays a finished run's input as a new run of the same flow. */
-  readonly replayRun: (runId: string, correlationId: string) => Promise<{ runId: string }>;
+  /** Puts a dead or failed run back in the queue, by default from its failed step (dead-letter replay). */
+  readonly replayRun: (runId: string, options: ReplayRequestBody) => Promise<RunRecord>;
+  /** Replays the dead runs matching a filter, oldest first, at most `limit`. */
+  readonly replayRuns: (
+    filter: Omit<RunFilter, 'limit' | 'before'>,
+    options: Omit<ReplayRequestBody, 'input'>,
+    limit: number,
+  ) => Promise<{ replayed: readonly string[]; skipped: readonly { id: string; code: string; message: string }[] }>;
+  /** Flows as operators see them: versions, pause and resume, claim-check payloads. */
+  readonly flows: FlowAdmin;
+  /** The gateway's effective APIs, live stats, traces and OpenAPI documents (gateway-admin.ts). */
+  readonly gateway?: GatewayAdmin;
 }
+
+export interface ReplayRequestBody {
+  readonly fromFailedStep?: boolean;
+  readonly input?: unknown;
+}
+
+export interface FlowAdmin {
+  list(): Promise<readonly { name: string; version: string; paused: boolean; pausedAt: number | null }[]>;
+  versions(flow: string): Promise<readonly FlowVersionSummary[]>;
+  version(flow: string, id: string): Promise<FlowVersionRecord | undefined>;
+  /** True when this call paused it (false: it was paused already). ENGINE_FLOW_NOT_FOUND for unknown flows. */
+  pause(flow: string, reason: string | null): Promise<boolean>;
+  resume(flow: string): Promise<boolean>;
+  /** A claim-check payload's JSON value; undefined when unknown. */
+  payload(id: string): Promise<unknown>;
+}
+
+export type FlowVersionSummary = Omit<FlowVersionRecord, 'definition'>;
 
 export interface ProjectSummary {
   readonly name: string;

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { isConfluxError } from '../errors/index.ts';
+import { registerApi } from './commands/api.ts';
+import { registerFlow } from './commands/flow.ts';
 import { registerInit } from './commands/init.ts';
 import { registerKey } from './commands/key.ts';
 import { registerMock } from './commands/mock.ts';
 import { registerRuns } from './commands/runs.ts';
 import { registerSecret } from './commands/secret.ts';
 import { registerStart } from './commands/start.ts';
+import { registerSystem } from './commands/system.ts';
+import { registerTest } from './commands/test.ts';
 import { registerValidate } from './commands/validate.ts';
 import { createOutput } from './output.ts';
 import { VERSION } from './version.ts';
@@ -35,6 +39,10 @@ registerMock(program, output);
 registerKey(program, output);
 registerSecret(program, output);
 registerRuns(program, output);
+registerFlow(program, output);
+registerTest(program, output);
+registerSystem(program, output);
+registerApi(program, output);
 
 try {
   await program.parseAsync(process.argv);

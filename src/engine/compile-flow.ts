@@ -1,7 +1,8 @@
 import { Cron } from 'croner';
 import { ConfluxError } from '../errors/index.ts';
 import { type CompiledExpression, compileExpression } from '../mapping/index.ts';
-import type { FlowDefinition, MappingDefinition } from '../project/index.ts';
+import type { FlowDefinition, MappingDefinition, StepDefinition } from '../project/index.ts';
+import { type CompiledControl, compileControl } from './flow-control/compile-control.ts';
 import { compileStep } from './steps/registry.ts';
 import type { CompiledStep } from './steps/types.ts';
 
@@ -17,6 +18,7 @@ export interface CompiledFlow {
   readonly steps: readonly CompiledStep[];
   readonly output: CompiledExpression | undefined;
   readonly schedules: readonly CompiledSchedule[];
+  readonly control: CompiledControl;
 }
 
 function compileSchedules(flow: FlowDefinition): CompiledSchedule[] {
@@ -52,13 +54,14 @@ export function compileFlow(
   flow: FlowDefinition,
   mappings: ReadonlyMap<string, MappingDefinition>,
 ): CompiledFlow {
+  const compile = (steps: readonly StepDefinition[], parent: string) =>
+    steps.map((step) => compileStep(step, { where: `${parent} step "${step.id}"`, mappings, compile }));
   return {
     definition: flow,
-    steps: flow.steps.map((step) =>
-      compileStep(step, { where: `${flow.source.file} step "${step.id}"`, mappings }),
-    ),
+    steps: compile(flow.steps, flow.source.file),
     output:
       flow.output === undefined ? undefined : compileExpression(flow.output, `${flow.source.file} output`),
     schedules: compileSchedules(flow),
+    control: compileControl(flow),
   };
 }

@@ -1,26 +1,50 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfluxError } from '../errors/index.ts';
+import { createQueueMetrics } from './backpressure/queue-metrics.ts';
+import { withClaimCheck } from './claim-check/claim-check.ts';
+import { decideStart } from './flow-control/admission.ts';
 import { createFlowRegistry } from './flow-registry.ts';
 import { processRun } from './process-run.ts';
 import { startQueueSampler } from './queue-sampler.ts';
 import { createRunWaiters } from './run-waiters.ts';
 import { createScheduler } from './scheduler.ts';
+import { CALLBACK_PREFIX, createStepServices } from './step-services.ts';
+import { createEventBus } from './triggers/event-bus.ts';
+import { createTriggerSources } from './triggers/trigger-sources.ts';
 import type { Engine, EngineDeps } from './types.ts';
+import { createFlowVersions } from './versions/flow-versions.ts';
 import { createWorker } from './worker.ts';
 
 const QUEUE_SAMPLE_MS = 5000;
 
 /** The durable integration engine: flows, runs, steps, queue and schedules over one store. */
 export function createEngine(deps: EngineDeps): Engine {
-  const { store, logger, metrics } = deps;
+  const { logger, metrics } = deps;
+  // The engine's view of the store offloads large values (claim check); see claim-check.ts.
+  const store = withClaimCheck(deps.store, deps.claimCheckBytes);
   const workerId = deps.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const pollIntervalMs = deps.pollIntervalMs ?? 500;
   const leaseMs = deps.leaseMs ?? 30_000;
   const flows = createFlowRegistry(logger);
+  const versions = createFlowVersions(store, flows, logger);
+  const queueMetrics = createQueueMetrics(metrics);
+  let stopQueueMetrics: (() => void) | undefined;
   const waiters = createRunWaiters(store, pollIntervalMs);
   let stopSampler: (() => void) | undefined;
   let started = false;
+  const bus = createEventBus(store, logger);
+  let recoverEvents: NodeJS.Timeout | undefined;
+  const services = createStepServices({
+    store,
+    bus,
+    waiters,
+    httpAllow: deps.httpAllow ?? [],
+    callbackSecret: deps.callbackSecret ?? randomBytes(32).toString('hex'),
+    startChild: async (flow, input, id, correlationId) => {
+      await startRun(flow, input, { triggerType: 'subflow', correlationId, id });
+    },
+  });
 
   const worker = createWorker({
     store,
@@ -33,9 +57,12 @@ export function createEngine(deps: EngineDeps): Engine {
       processRun(
         {
           ...deps,
+          store,
           workerId,
           flows,
+          versions,
           waiters,
+          services,
           wakeAt: (at) => setTimeout(() => worker.wake(), Math.max(0, at - Date.now())).unref(),
         },
         run,
@@ -46,33 +73,56 @@ export function createEngine(deps: EngineDeps): Engine {
   async function startRun(
     flowName: string,
     input: unknown,
-    options: { triggerType: string; correlationId: string },
+    options: { triggerType: string; correlationId: string; id?: string },
   ) {
+    // A fixed id (event, poll item, child run) makes starting idempotent: the run exists once.
+    const known = options.id === undefined ? undefined : await store.runs.get(options.id);
+    if (known !== undefined) return known;
     const flow = flows.current(flowName);
     if (flow === undefined) {
       throw new ConfluxError('ENGINE_FLOW_NOT_FOUND', `No flow named "${flowName}" is loaded`, {
         details: { flow: flowName },
       });
     }
+    await versions.remember(flow.definition);
+    const runId = options.id ?? randomUUID();
+    const decision = await decideStart(store, flow, runId, input);
+    if (decision.existing !== undefined) {
+      const active = await store.runs.get(decision.existing);
+      if (active !== undefined) return active;
+    }
     const run = await store.runs.create({
-      id: randomUUID(),
+      ...(decision.availableAt === undefined ? {} : { availableAt: decision.availableAt }),
+      ...(decision.priority === undefined ? {} : { priority: decision.priority }),
+      id: runId,
       flow: flowName,
       flowVersion: flow.definition.version,
       triggerType: options.triggerType,
       input: input === undefined ? null : input,
       correlationId: options.correlationId,
     });
+    queueMetrics.queued(flowName, options.triggerType);
     worker.wake();
     return run;
   }
 
   const scheduler = createScheduler(store, logger, startRun);
+  const triggers = createTriggerSources({ bus, store, systems: deps.systems, logger, startRun });
 
   return {
     load(flowDefinitions, mappings) {
-      scheduler.set(flows.load(flowDefinitions, mappings));
+      const compiled = flows.load(flowDefinitions, mappings);
+      scheduler.set(compiled);
+      triggers.set(compiled);
     },
     startRun,
+    publish: (event) => bus.publish(event),
+    async deliverCallback(token, payload) {
+      const woken = await store.engine.deliver(`callback:${token}`, payload, Date.now());
+      if (woken.length > 0) worker.wake();
+      return woken.length > 0;
+    },
+    callbackPrefix: CALLBACK_PREFIX,
     waitForRun: (runId, timeoutMs) => waiters.wait(runId, timeoutMs),
     async start() {
       if (started) return;
@@ -85,12 +135,21 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       worker.start();
       scheduler.start();
+      await triggers.start();
+      // Events whose publisher died before dispatching them are dispatched by a survivor.
+      recoverEvents = setInterval(() => {
+        bus.recover().catch((error: unknown) => logger.error({ err: error }, 'event recovery failed'));
+      }, QUEUE_SAMPLE_MS).unref();
       stopSampler = startQueueSampler(store, metrics, logger, QUEUE_SAMPLE_MS);
+      stopQueueMetrics = queueMetrics.start(store, logger, QUEUE_SAMPLE_MS);
       logger.info({ workerId, leaseMs, pollIntervalMs }, 'engine started');
     },
     async stop(timeoutMs) {
       scheduler.stop();
+      clearInterval(recoverEvents);
+      await triggers.stop();
       stopSampler?.();
+      stopQueueMetrics?.();
       started = false;
       await worker.stop(timeoutMs);
       logger.info({ workerId }, 'engine stopped');

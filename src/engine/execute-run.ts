@@ -11,16 +11,19 @@ import { childTrace, formatTraceparent, type Logger, type Metrics } from '../obs
 import type { RunRecord, Store } from '../store/index.ts';
 import type { SystemCaller } from '../systems/index.ts';
 import type { CompiledFlow } from './compile-flow.ts';
-import { backoffDelay, IN_PROCESS_BACKOFF_LIMIT_MS, isRetryable } from './retry-policy.ts';
+import { backoffDelay, IN_PROCESS_BACKOFF_LIMIT_MS, isRetryable, retryFor } from './retry-policy.ts';
 import { describeFailure, previousAttempts, type StepFailure } from './run-error.ts';
-import type { CompiledStep, RunContext, StepResult, StepRuntime } from './steps/types.ts';
+import { RunSuspended, StepInterrupt } from './steps/signals.ts';
+import type { CompiledStep, RunContext, StepResult, StepRuntime, StepServices } from './steps/types.ts';
 
 export type RunOutcome =
   | { readonly kind: 'succeeded'; readonly output: unknown }
   | { readonly kind: 'retry'; readonly availableAt: number; readonly failure: StepFailure }
   | { readonly kind: 'dead'; readonly failure: StepFailure }
   /** The run was taken away (lease lost, shutdown deadline); whoever claims it next resumes it. */
-  | { readonly kind: 'abandoned' };
+  | { readonly kind: 'abandoned' }
+  /** A step parked the run (delay, wait, child run) until `availableAt` or an earlier wake-up. */
+  | { readonly kind: 'suspend'; readonly availableAt: number; readonly recheck?: () => Promise<boolean> };
 
 type StepOutcome =
   | { readonly kind: 'done'; readonly output: unknown }
@@ -32,14 +35,19 @@ export interface ExecuteDeps {
   readonly redact: (value: unknown) => unknown;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  readonly services: StepServices;
 }
 
 interface Execution {
   readonly run: RunRecord;
   readonly flow: CompiledFlow;
   readonly deps: ExecuteDeps;
-  readonly runtime: StepRuntime;
+  readonly runtime: Omit<StepRuntime, 'stepKey' | 'runBlock'>;
   readonly context: RunContext;
+  /** Checkpoint-id prefix of the steps being run (`loop[3].` inside a foreach). */
+  readonly prefix: string;
+  /** Outputs of the steps recorded by earlier claims, by checkpoint id. */
+  readonly recorded: ReadonlyMap<string, unknown>;
 }
 
 const ABANDONED = { kind: 'abandoned' } as const;
@@ -61,7 +69,7 @@ async function fail(
   const dead: StepFailure = { ...failure, completedSteps: Object.keys(context.steps) };
   await deps.store.runs.saveStep({
     runId: run.id,
-    stepId: step.id,
+    stepId: execution.prefix + step.id,
     status: 'failed',
     input: undefined,
     output: undefined,
@@ -87,10 +95,10 @@ async function afterFailure(
   const { run, flow, deps, runtime } = execution;
   if (runtime.signal.aborted) return ABANDONED;
   const retryable = isRetryable(error);
-  const failure = describeFailure(step.id, attempt, retryable, error);
-  if (!retryable || attempt >= flow.definition.retry.attempts)
-    return fail(execution, step, failure, startedAt);
-  const delay = backoffDelay(attempt, flow.definition.retry.backoffMs);
+  const failure = describeFailure(execution.prefix + step.id, attempt, retryable, error);
+  const policy = retryFor(flow.definition, step.id);
+  if (!retryable || attempt >= policy.attempts) return fail(execution, step, failure, startedAt);
+  const delay = backoffDelay(attempt, policy.backoffMs);
   deps.logger.info(
     { runId: run.id, step: step.id, attempt, delayMs: delay, code: failure.code },
     'step failed; retrying',
@@ -109,8 +117,15 @@ async function afterFailure(
 
 /** One step with its tries; the count continues from earlier claims of the run. */
 async function runStep(execution: Execution, step: CompiledStep): Promise<StepOutcome> {
-  const { run, deps, runtime, context } = execution;
-  let attempt = previousAttempts(run.error, step.id);
+  const { run, deps, context } = execution;
+  const stepKey = execution.prefix + step.id;
+  const runtime: StepRuntime = {
+    ...execution.runtime,
+    stepKey,
+    runBlock: (steps, blockContext, scope) =>
+      runBlock({ ...execution, context: blockContext, prefix: `${stepKey}${scope}` }, steps),
+  };
+  let attempt = previousAttempts(run.error, stepKey);
   // Bounded: every pass spends one attempt, and afterFailure ends the loop at the last one.
   for (;;) {
     attempt += 1;
@@ -119,6 +134,12 @@ async function runStep(execution: Execution, step: CompiledStep): Promise<StepOu
     try {
       result = await step.run(context, runtime);
     } catch (error) {
+      if (error instanceof RunSuspended) {
+        return error.recheck === undefined
+          ? { kind: 'suspend', availableAt: error.availableAt }
+          : { kind: 'suspend', availableAt: error.availableAt, recheck: error.recheck };
+      }
+      if (error instanceof StepInterrupt) return error.outcome as StepOutcome;
       observe(execution, step, startedAt, 'failed');
       const next = await afterFailure(execution, step, attempt, error, startedAt);
       if (next === 'again') continue;
@@ -127,7 +148,7 @@ async function runStep(execution: Execution, step: CompiledStep): Promise<StepOu
     observe(execution, step, startedAt, 'succeeded');
     await deps.store.runs.saveStep({
       runId: run.id,
-      stepId: step.id,
+      stepId: stepKey,
       status: 'succeeded',
       input: deps.redact(result.input),
       output: deps.redact(result.output),
@@ -138,6 +159,28 @@ async function runStep(execution: Execution, step: CompiledStep): Promise<StepOu
     });
     return { kind: 'done', output: result.output };
   }
+}
+
+/**
+ * Runs steps in order within `execution.context` (a copy: the block's outputs stay its own),
+ * skipping recorded ones; a step that does not complete interrupts the caller with its outcome.
+ */
+async function runBlock(execution: Execution, steps: readonly CompiledStep[]): Promise<Record<string, unknown>> {
+  const outputs: Record<string, unknown> = {};
+  const context = { ...execution.context, steps: { ...execution.context.steps } };
+  const inner = { ...execution, context };
+  for (const step of steps) {
+    const key = execution.prefix + step.id;
+    if (execution.recorded.has(key)) {
+      outputs[step.id] = context.steps[step.id] = execution.recorded.get(key);
+      continue;
+    }
+    if (execution.runtime.signal.aborted) throw new StepInterrupt(ABANDONED);
+    const outcome = await runStep(inner, step);
+    if (outcome.kind !== 'done') throw new StepInterrupt(outcome);
+    outputs[step.id] = context.steps[step.id] = outcome.output;
+  }
+  return outputs;
 }
 
 async function runOutput(execution: Execution): Promise<RunOutcome> {
@@ -151,6 +194,15 @@ async function runOutput(execution: Execution): Promise<RunOutcome> {
   } catch (error) {
     return { kind: 'dead', failure: describeFailure('output', 1, false, error) };
   }
+}
+
+/** Callback paths of the flow's top-level `wait` steps with `callback: true`, for `run.callbacks.<id>`. */
+function callbacksOf(flow: CompiledFlow, runId: string, services: StepServices): Record<string, string> {
+  const callbacks: Record<string, string> = {};
+  for (const step of flow.definition.steps) {
+    if (step.type === 'wait' && step.callback === true) callbacks[step.id] = services.callbackPath(runId, step.id);
+  }
+  return callbacks;
 }
 
 /** Store errors propagate: the run keeps its lease until it expires, and the next claim resumes it. */
@@ -168,14 +220,17 @@ export async function executeRun(
     run,
     flow,
     deps,
-    context: { trigger: run.input, steps: {} },
+    context: { trigger: run.input, steps: {}, run: { id: run.id, callbacks: callbacksOf(flow, run.id, deps.services) } },
     runtime: {
       runId: run.id,
       correlationId: run.correlationId,
       traceparent: formatTraceparent(childTrace(undefined)),
       signal,
       systems: deps.systems,
+      services: deps.services,
     },
+    prefix: '',
+    recorded,
   };
   for (const step of flow.steps) {
     if (recorded.has(step.id)) {

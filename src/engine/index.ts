@@ -1,4 +1,17 @@
 export { createEngine } from './engine.ts';
+export { COMPENSATION_SUFFIX } from './dead-letter/compensate.ts';
+export {
+  type BulkReplayFilter,
+  type BulkReplayResult,
+  MAX_BULK_REPLAY,
+  type ReplayOptions,
+  replayRun,
+  replayRuns,
+} from './dead-letter/replay.ts';
+export { createRetentionPruner, type RetentionPolicy, type RetentionPruner } from './retention/pruner.ts';
 export { backoffDelay, isRetryable } from './retry-policy.ts';
+export { type FlowTestOptions, runFlowTests, runMappingTests, type TestResult } from './testing/index.ts';
 export type { StepFailure } from './run-error.ts';
 export type { Engine, EngineDeps, StartRunOptions } from './types.ts';
+export { createWebhookVerifier, verifySignature } from './triggers/webhook-signature.ts';
+export type { FireMeta, TriggerSource } from './triggers/types.ts';

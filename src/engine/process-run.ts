@@ -1,12 +1,18 @@
 import { ConfluxError } from '../errors/index.ts';
 import type { RunRecord } from '../store/index.ts';
 import { type ExecuteDeps, executeRun, type RunOutcome } from './execute-run.ts';
+import { withCompensation } from './dead-letter/with-compensation.ts';
+import { scopeIdempotency } from './dead-letter/replay-scope.ts';
+import { admitRun } from './flow-control/admission.ts';
 import type { FlowRegistry } from './flow-registry.ts';
+import type { FlowVersions } from './versions/flow-versions.ts';
 import type { RunWaiters } from './run-waiters.ts';
 
 export interface ProcessDeps extends ExecuteDeps {
   readonly workerId: string;
   readonly flows: FlowRegistry;
+  /** Finds the version a run started on, in memory or in the store. */
+  readonly versions: FlowVersions;
   readonly waiters: RunWaiters;
   /** Asks the local worker to claim again at `availableAt` (a requeued retry). */
   readonly wakeAt: (availableAt: number) => void;
@@ -25,6 +31,8 @@ async function finish(deps: ProcessDeps, run: RunRecord, result: Final): Promise
     deps.logger.warn({ runId: run.id }, 'the run was taken over before it could be finished here');
     return;
   }
+  // A parent run waiting for this one (a subflow step) resumes now rather than at its deadline.
+  if (run.triggerType === 'subflow') await deps.store.engine.deliver(`run:${run.id}`, { status: result.status }, now);
   deps.metrics.runs.inc({ flow: run.flow, status: result.status });
   deps.metrics.runDuration.observe({ flow: run.flow }, (now - run.createdAt) / 1000);
   const level = result.status === 'succeeded' ? 'info' : 'warn';
@@ -66,6 +74,17 @@ async function settle(deps: ProcessDeps, run: RunRecord, outcome: RunOutcome): P
       }
       return;
     }
+    case 'suspend': {
+      if (await deps.store.runs.requeue(run.id, deps.workerId, outcome.availableAt, run.error, Date.now())) {
+        deps.wakeAt(outcome.availableAt);
+        // What the run waits for may have arrived while it was still running here.
+        if (outcome.recheck !== undefined && (await outcome.recheck())) {
+          await deps.store.engine.wakeRun(run.id, Date.now());
+          deps.wakeAt(Date.now());
+        }
+      }
+      return;
+    }
     case 'abandoned':
       return;
   }
@@ -74,7 +93,7 @@ async function settle(deps: ProcessDeps, run: RunRecord, outcome: RunOutcome): P
 /** Executes one claimed run and records how it ended. Never rejects: failures are logged, leases expire. */
 export async function processRun(deps: ProcessDeps, run: RunRecord, signal: AbortSignal): Promise<void> {
   try {
-    const flow = deps.flows.forRun(run.flow, run.flowVersion);
+    const flow = await deps.versions.resolve(run.flow, run.flowVersion);
     if (flow === undefined) {
       const error = new ConfluxError(
         'ENGINE_FLOW_NOT_FOUND',
@@ -89,7 +108,14 @@ export async function processRun(deps: ProcessDeps, run: RunRecord, signal: Abor
       });
       return;
     }
-    await settle(deps, run, await executeRun(run, flow, deps, signal));
+    // Flow control: over its key's concurrency limit the run goes back to the queue, untouched.
+    const admission = await admitRun(deps.store, flow, run);
+    if ('retryAt' in admission) return await settle(deps, run, { kind: 'suspend', availableAt: admission.retryAt });
+    const outcome = await executeRun(run, flow, { ...deps, systems: scopeIdempotency(deps.systems, run.replays) }, signal).finally(
+      admission.release,
+    );
+    // A dead run first undoes the completed steps that declare `compensate` (saga).
+    await settle(deps, run, outcome.kind === 'dead' ? await withCompensation(deps, run, flow.definition, outcome, signal) : outcome);
   } catch (error) {
     deps.logger.error(
       { runId: run.id, flow: run.flow, err: error },

@@ -1,4 +1,5 @@
 import { isConfluxError } from '../errors/index.ts';
+import type { FlowDefinition } from '../project/index.ts';
 
 /** Backoffs shorter than this are slept in-process; longer ones requeue the run and free the worker. */
 export const IN_PROCESS_BACKOFF_LIMIT_MS = 1000;
@@ -54,4 +55,13 @@ export function isRetryable(error: unknown): boolean {
 export function backoffDelay(attempt: number, backoffMs: number, random: () => number = Math.random): number {
   const base = Math.min(backoffMs * 2 ** Math.max(0, attempt - 1), MAX_BACKOFF_MS);
   return Math.round(base / 2 + random() * (base / 2));
+}
+
+/** The retry policy of one top-level step: its own `retry` when it declares one, else the flow's. */
+export function retryFor(
+  flow: FlowDefinition,
+  stepId: string,
+): { readonly attempts: number; readonly backoffMs: number } {
+  const step = flow.steps.find((candidate) => candidate.id === stepId);
+  return step !== undefined && 'retry' in step && step.retry !== undefined ? step.retry : flow.retry;
 }

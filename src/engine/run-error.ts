@@ -14,6 +14,11 @@ export interface StepFailure {
   /** For dead runs: the completed steps whose outputs were in the context when it failed. */
   readonly completedSteps?: readonly string[];
   readonly nextAttemptAt?: number;
+  /** For dead runs of flows with `compensate` steps: what was undone and what could not be. */
+  readonly compensation?: {
+    readonly compensated: readonly string[];
+    readonly failed: readonly { readonly step: string; readonly code: string; readonly message: string }[];
+  };
 }
 
 export function describeFailure(

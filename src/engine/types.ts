@@ -18,12 +18,20 @@ export interface EngineDeps {
   readonly leaseMs?: number;
   /** Runs executed at once by this process (default 8). */
   readonly concurrency?: number;
+  /** Step values and trigger data whose JSON exceeds this many bytes are stored once and passed by reference (default 256 KiB). */
+  readonly claimCheckBytes?: number;
+  /** Private addresses (CIDR) or host names `http` steps may reach; everything private is refused otherwise. */
+  readonly httpAllow?: readonly string[];
+  /** Keys `wait` callback URLs; must be the same in every process (default: random per process). */
+  readonly callbackSecret?: string;
 }
 
 export interface StartRunOptions {
   /** `webhook`, `schedule`, `route`, `replay`... */
   readonly triggerType: string;
   readonly correlationId: string;
+  /** Fixes the run id: a second start with the same id returns the existing run. */
+  readonly id?: string;
 }
 
 export interface Engine {
@@ -35,6 +43,12 @@ export interface Engine {
   load(flows: ReadonlyMap<string, FlowDefinition>, mappings: ReadonlyMap<string, MappingDefinition>): void;
   /** Durably queues a run and wakes the local worker; ENGINE_FLOW_NOT_FOUND for unknown flows. */
   startRun(flowName: string, input: unknown, options: StartRunOptions): Promise<RunRecord>;
+  /** Publishes an event on the internal bus (stored, then dispatched to waits and event triggers). */
+  publish(event: { id: string; name: string; key: string | null; data: unknown }): Promise<void>;
+  /** Resumes the wait step behind a callback token; false when no wait has that token (or it was delivered). */
+  deliverCallback(token: string, payload: unknown): Promise<boolean>;
+  /** Path prefix of callback URLs on the gateway (`/hooks/_callback/`). */
+  readonly callbackPrefix: string;
   /** Resolves with the finished run; ENGINE_RUN_TIMEOUT after `timeoutMs`, ENGINE_RUN_NOT_FOUND for unknown ids. */
   waitForRun(runId: string, timeoutMs: number): Promise<RunRecord>;
   /** Starts the worker loop, the scheduler and the queue-depth sampler. */

@@ -61,6 +61,20 @@ export const errorCatalogue = {
     title: 'The credentials for the upstream system are not configured',
   },
   GATEWAY_SHUTTING_DOWN: { status: 503, kind: 'operational', title: 'The gateway is shutting down' },
+  GATEWAY_CIRCUIT_OPEN: { status: 503, kind: 'operational', title: 'The circuit to the upstream is open' },
+  GATEWAY_COMPOSITE_FAILED: { status: 502, kind: 'operational', title: 'A call of the composite route failed' },
+  GATEWAY_CONFORMANCE_FAILED: { status: 422, kind: 'user', title: 'Conformance specs of the gateway failed' },
+  GATEWAY_API_DIFF_FAILED: { status: 422, kind: 'user', title: 'The API documents cannot be compared' },
+  // gateway policies (src/gateway/policies)
+  GATEWAY_RATE_LIMITED: { status: 429, kind: 'user', title: 'Too many requests for the rate limit' },
+  GATEWAY_QUOTA_EXCEEDED: { status: 429, kind: 'user', title: 'The quota of the period is used up' },
+  GATEWAY_IP_DENIED: { status: 403, kind: 'user', title: 'The client address may not call this API' },
+  GATEWAY_URI_TOO_LONG: { status: 414, kind: 'user', title: 'The request target is too long' },
+  GATEWAY_HEADERS_TOO_LARGE: { status: 431, kind: 'user', title: 'The request headers are too large' },
+  GATEWAY_THREAT_DETECTED: { status: 400, kind: 'user', title: 'The request was refused by threat protection' },
+  GATEWAY_CORS_REJECTED: { status: 403, kind: 'user', title: 'The cross-origin request is not allowed' },
+  GATEWAY_REQUEST_INVALID: { status: 400, kind: 'user', title: 'The request does not match its schema' },
+  GATEWAY_TRANSFORM_FAILED: { status: 502, kind: 'operational', title: 'A message transform failed' },
 
   // systems and mocks
   SYSTEM_NOT_FOUND: { status: 404, kind: 'user', title: 'No such system' },
@@ -73,6 +87,13 @@ export const errorCatalogue = {
   MOCK_NOT_FOUND: { status: 404, kind: 'user', title: 'No operation matches the request' },
   MOCK_METHOD_NOT_ALLOWED: { status: 405, kind: 'user', title: 'The path has no operation for this method' },
   MOCK_REQUEST_INVALID: { status: 400, kind: 'user', title: 'The request does not match the operation' },
+  SYSTEM_SOAP_FAULT: { status: 502, kind: 'operational', title: 'The SOAP service answered with a fault' },
+  SYSTEM_AUTH_FAILED: { status: 502, kind: 'operational', title: 'The system refused the configured credentials' },
+  SYSTEM_PAGINATION_LIMIT: { status: 502, kind: 'operational', title: 'Paging stopped at its guard' },
+  SYSTEM_IMPORT_FAILED: { status: 422, kind: 'user', title: 'The system cannot be imported' },
+  ADAPTER_XML_INVALID: { status: 400, kind: 'user', title: 'The XML document is not acceptable' },
+  ADAPTER_BROKER_FAILED: { status: 502, kind: 'operational', title: 'The message broker refused or failed' },
+  ADAPTER_FILE_INVALID: { status: 422, kind: 'user', title: 'The file cannot be read' },
 
   // mapping
   MAPPING_COMPILE_FAILED: { status: 422, kind: 'user', title: 'The mapping expression does not compile' },
@@ -82,6 +103,9 @@ export const errorCatalogue = {
   ENGINE_FLOW_NOT_FOUND: { status: 404, kind: 'user', title: 'No such flow' },
   ENGINE_RUN_NOT_FOUND: { status: 404, kind: 'user', title: 'No such run' },
   ENGINE_STEP_FAILED: { status: 502, kind: 'operational', title: 'A flow step failed' },
+  ENGINE_REPLAY_INVALID: { status: 409, kind: 'user', title: 'The run cannot be replayed in its state' },
+  ENGINE_ARAZZO_INVALID: { status: 422, kind: 'user', title: 'The Arazzo document cannot be imported' },
+  ENGINE_FLOW_TEST_INVALID: { status: 422, kind: 'user', title: 'A flow or mapping test file is not valid' },
   ENGINE_RUN_TIMEOUT: { status: 504, kind: 'operational', title: 'The run did not finish in time' },
   ENGINE_PAYLOAD_INVALID: { status: 400, kind: 'user', title: 'The trigger payload is not valid' },
   ENGINE_SCHEDULE_INVALID: {
@@ -89,6 +113,18 @@ export const errorCatalogue = {
     kind: 'user',
     title: 'A schedule trigger has an invalid cron pattern or time zone',
   },
+  ENGINE_FLOW_FAILED: { status: 422, kind: 'user', title: 'A fail step ended the run with a typed error' },
+  ENGINE_WAIT_TIMEOUT: { status: 504, kind: 'operational', title: 'A wait step timed out before its event or callback arrived' },
+  ENGINE_SUBFLOW_FAILED: { status: 502, kind: 'operational', title: 'A sub-flow run did not succeed' },
+  ENGINE_HTTP_BLOCKED: {
+    status: 403,
+    kind: 'user',
+    title: 'An http step targeted a private, loopback or link-local address that is not allowed',
+  },
+  ENGINE_STEP_INPUT_INVALID: { status: 422, kind: 'user', title: 'A step expression gave a value of the wrong shape' },
+  ENGINE_WEBHOOK_SIGNATURE_INVALID: { status: 401, kind: 'user', title: 'The webhook signature is missing or does not verify' },
+  ENGINE_WEBHOOK_REPLAYED: { status: 409, kind: 'user', title: 'The webhook was already received (replay refused)' },
+  ENGINE_WEBHOOK_SECRET_MISSING: { status: 500, kind: 'operational', title: 'The vault has no secret of the name a webhook trigger names' },
 
   // admin API and generic HTTP edges
   ADMIN_FORBIDDEN: { status: 403, kind: 'user', title: 'Not allowed' },

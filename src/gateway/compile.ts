@@ -1,13 +1,25 @@
 import { ConfluxError } from '../errors/index.ts';
-import type { ApiDefinition, Project, RouteDefinition } from '../project/index.ts';
+import type { ApiDefinition, Project } from '../project/index.ts';
 import type { ApiKeyService } from '../identity/index.ts';
-import type { CompiledRoute, GatewayConfig, Policy, TargetHandler, WebhookEndpoint } from './config.ts';
+import { registerRoute, versionPrefix } from './compile-routes.ts';
+import { type TargetDependencies, targetFor } from './compile-targets.ts';
+import type { CompiledRoute, GatewayConfig, Policy, RouteEntry, WebhookEndpoint } from './config.ts';
+import type { Consumer, ConsumerType } from './context.ts';
+import { HostTable } from './host-table.ts';
+import { createOpenApiRoutes } from './openapi/openapi-route.ts';
 import { createApiKeyPolicy } from './policies/api-key.ts';
-import type { FlowRunner, UpstreamDirectory } from './ports.ts';
-import { RouteConflictError, Router } from './router.ts';
+import { buildPolicyChain, PreflightPaths } from './policies/chain.ts';
+import type { PolicyRuntime } from './policies/runtime.ts';
+import type { FlowRunner, MockDirectory, OperationCaller, UpstreamDirectory } from './ports.ts';
+import { CircuitBreakers } from './resilience/circuit-breaker.ts';
 import { createFlowTarget } from './targets/flow.ts';
-import { createProxyTarget } from './targets/proxy.ts';
+import { type WebhookVerify, withWebhookVerification } from './targets/webhook-verify.ts';
+import { createCallbackTarget, type DeliverCallback } from './targets/callback.ts';
 import type { UpstreamPools } from './upstream-pools.ts';
+import { versionHeaders } from './versioning.ts';
+import { createVisibilityPolicy } from './visibility.ts';
+
+export { joinPath } from './compile-routes.ts';
 
 export interface CompileDependencies {
   readonly keys: ApiKeyService;
@@ -15,30 +27,84 @@ export interface CompileDependencies {
   readonly upstreams: UpstreamDirectory;
   readonly pools: UpstreamPools;
   readonly limits: { readonly maxBodyBytes: number; readonly flowTimeoutMs: number };
+  /** Verifies webhooks whose trigger declares a `signature` (signature, timestamp, replay). */
+  readonly verifyWebhook?: WebhookVerify;
+  /** Resumes waiting runs at POST /hooks/_callback/<token>. */
+  readonly deliverCallback?: DeliverCallback;
+  /** Calls system operations for composite routes. */
+  readonly caller?: OperationCaller;
+  /** Mock servers for mock routes. */
+  readonly mocks?: MockDirectory;
+  /** Circuit breakers per upstream; pass the same instance to every compile so state survives reloads. */
+  readonly breakers?: CircuitBreakers;
+  /** The type of a consumer whose credential does not carry one; default: public. */
+  readonly consumerType?: (consumer: Consumer) => ConsumerType;
+  /** State of rate limits, quotas and the cache; the same instance for every compile (policies/runtime.ts). */
+  readonly policies: PolicyRuntime;
 }
+
+/** Policies that establish who the consumer is; visibility runs right after the last of them. */
+const AUTHENTICATION_POLICIES = new Set(['api-key', 'jwt', 'oauth2', 'oauth']);
 
 /**
  * Builds one immutable gateway configuration from a validated project. Everything that can be
- * decided once (route tree, policy chains, target handlers) is decided here, not per request.
+ * decided once (route tables per host, version selection, policy chains, target handlers,
+ * response headers of each version) is decided here, not per request.
  */
 export function compileGateway(project: Project, deps: CompileDependencies): GatewayConfig {
-  const router = new Router<CompiledRoute>();
+  const routes = new HostTable<RouteEntry>();
+  const targetDeps: TargetDependencies = {
+    flows: deps.flows,
+    upstreams: deps.upstreams,
+    pools: deps.pools,
+    breakers: deps.breakers ?? new CircuitBreakers(),
+    caller: deps.caller,
+    mocks: deps.mocks,
+    limits: deps.limits,
+  };
+  const consumerType = deps.consumerType ?? (() => 'public' as const);
   for (const api of project.apis.values()) {
-    const policies = policiesFor(api, deps);
+    const policies = withVisibility(policiesFor(api, deps), createVisibilityPolicy(api, { consumerType }));
+    const versions = api.versioning?.versions ?? [undefined];
+    const preflights = new PreflightPaths();
     for (const route of api.routes) {
-      const template = joinPath(api.basePath, route.path);
-      const compiled: CompiledRoute = {
-        api: api.name,
-        template,
-        method: route.method.toUpperCase(),
-        policies,
-        handler: targetFor(route, template, deps),
-      };
+      const operation = route.target.kind === 'operation' ? deps.upstreams.describe?.(route.target.system, route.target.operation) : undefined;
+      const chain = buildPolicyChain({ api, route, auth: policies, operation, runtime: deps.policies });
+      for (const version of versions) {
+        if (version !== undefined && route.versions !== undefined && !route.versions.includes(version.name)) continue;
+        const prefix = versionPrefix(api, version?.name ?? '');
+        const template = joinTemplate(prefix, route.path);
+        const compiled: CompiledRoute = {
+          kind: 'route',
+          api: api.name,
+          template,
+          method: route.method.toUpperCase(),
+          version: version?.name ?? '',
+          headers: version === undefined ? [] : versionHeaders(version),
+          audited: api.visibility === 'partner',
+          target: route.target.kind === 'operation' || route.target.kind === 'url' ? 'proxy' : route.target.kind,
+          policies: chain.policies,
+          handler: chain.wrap(targetFor(api, route, template, prefix, targetDeps)),
+        };
+        registerRoute(routes, api, compiled, route.path, route.source);
+        preflights.note(compiled, route.path, route.source);
+      }
+    }
+    for (const preflight of preflights.routes(api)) {
       try {
-        router.add(compiled.method, template, compiled);
+        registerRoute(routes, api, preflight.route, preflight.routePath, preflight.source);
       } catch (error) {
-        if (!(error instanceof RouteConflictError)) throw error;
-        throw new ConfluxError('PROJECT_INVALID', `${where(route)}: ${error.message}`, { details: { ...route.source } });
+        // The API defines OPTIONS on this path itself; its route wins.
+        if (!(error instanceof ConfluxError)) throw error;
+      }
+    }
+    for (const doc of createOpenApiRoutes(api, { describe: (system, operation) => deps.upstreams.describe?.(system, operation) })) {
+      try {
+        registerRoute(routes, api, { ...doc, policies, audited: api.visibility === 'partner' }, doc.routePath, api.source);
+      } catch (error) {
+        // Two APIs on one host and base path: the first keeps the document path; every API's
+        // document is also on the admin API (GET /api/v1/apis/{name}/openapi.json).
+        if (!(error instanceof ConfluxError)) throw error;
       }
     }
   }
@@ -54,98 +120,41 @@ export function compileGateway(project: Project, deps: CompileDependencies): Gat
         mode: trigger.mode,
         triggerType: 'webhook',
       });
-      webhooks.set(trigger.path.replace(/^\/+/, ''), { flow: flow.name, handler });
+      const path = trigger.path.replace(/^\/+/, '');
+      const verified =
+        trigger.signature === undefined
+          ? handler
+          : withWebhookVerification(handler, path, trigger.signature, deps.verifyWebhook ?? refuseUnverifiable, deps.limits.maxBodyBytes);
+      webhooks.set(path, { flow: flow.name, handler: verified });
     }
   }
-  return { router, webhooks };
+  if (deps.deliverCallback !== undefined) {
+    webhooks.set('_callback/*', { flow: '', handler: createCallbackTarget(deps.deliverCallback, deps.limits.maxBodyBytes) });
+  }
+  return { routes, webhooks, apis: project.apis };
+}
+
+/** Without a verifier a signed webhook cannot be checked, so it is refused rather than trusted. */
+const refuseUnverifiable: WebhookVerify = async () => {
+  throw new ConfluxError('ENGINE_WEBHOOK_SECRET_MISSING', 'This webhook requires a signature, but no verifier is configured.');
+};
+
+/** The chain with the visibility check right after authentication (or first, without any). */
+function withVisibility(policies: Policy[], visibility: Policy | undefined): Policy[] {
+  if (visibility === undefined) return policies;
+  let at = 0;
+  policies.forEach((policy, index) => {
+    if (AUTHENTICATION_POLICIES.has(policy.name)) at = index + 1;
+  });
+  return [...policies.slice(0, at), visibility, ...policies.slice(at)];
+}
+
+function joinTemplate(prefix: string, path: string): string {
+  return `${prefix}/${path}`.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
 }
 
 function policiesFor(api: ApiDefinition, deps: CompileDependencies): Policy[] {
   const policies: Policy[] = [];
   if (api.auth.type === 'apiKey') policies.push(createApiKeyPolicy({ header: api.auth.header, keys: deps.keys }));
   return policies;
-}
-
-function targetFor(route: RouteDefinition, template: string, deps: CompileDependencies): TargetHandler {
-  const target = route.target;
-  switch (target.kind) {
-    case 'flow':
-      return createFlowTarget({
-        flow: target.flow,
-        runner: deps.flows,
-        maxBodyBytes: deps.limits.maxBodyBytes,
-        timeoutMs: deps.limits.flowTimeoutMs,
-        mode: 'sync',
-        triggerType: 'route',
-      });
-    case 'operation': {
-      const operation = deps.upstreams.operation(target.system, target.operation);
-      const missing = templateParams(operation.pathTemplate).filter((name) => !templateParams(template).includes(name));
-      if (missing.length > 0) {
-        throw new ConfluxError(
-          'PROJECT_INVALID',
-          `${where(route)}: operation ${target.system}.${target.operation} needs path parameter(s) ${missing.map((m) => `{${m}}`).join(', ')}, which the route path ${route.path} does not have.`,
-          { details: { ...route.source } },
-        );
-      }
-      return createProxyTarget({
-        pools: deps.pools,
-        async resolve(ctx) {
-          const credentials = await operation.credentials().catch((error: unknown) => {
-            // A missing system credential is the project's fault, not the caller's: never a 404.
-            throw new ConfluxError(
-              'GATEWAY_UPSTREAM_CREDENTIALS_MISSING',
-              `The credentials of system ${target.system} could not be resolved; set its secret (conflux secret set).`,
-              { cause: error, details: { system: target.system } },
-            );
-          });
-          return {
-            origin: operation.origin,
-            path: withQuery(fillTemplate(operation.pathTemplate, ctx.params), ctx.query, credentials.query),
-            method: operation.method,
-            timeoutMs: operation.timeoutMs,
-            headers: credentials.headers,
-          };
-        },
-      });
-    }
-    case 'url': {
-      const url = new URL(target.url);
-      return createProxyTarget({
-        pools: deps.pools,
-        resolve: (ctx) =>
-          Promise.resolve({
-            origin: url.origin,
-            path: withQuery(fillTemplate(decodeURI(url.pathname), ctx.params), ctx.query, Object.fromEntries(url.searchParams)),
-            method: ctx.req.method ?? 'GET',
-            timeoutMs: 30_000,
-            headers: {},
-          }),
-      });
-    }
-  }
-}
-
-function where(route: RouteDefinition): string {
-  return `${route.source.file}:${route.source.line}:${route.source.column}`;
-}
-
-export function joinPath(base: string, path: string): string {
-  const joined = `/${base}/${path}`.replace(/\/{2,}/g, '/');
-  return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
-}
-
-function templateParams(template: string): string[] {
-  return [...template.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
-}
-
-function fillTemplate(template: string, params: Record<string, string>): string {
-  return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
-}
-
-function withQuery(path: string, query: string, extra: Record<string, string>): string {
-  const params = new URLSearchParams(query);
-  for (const [name, value] of Object.entries(extra)) params.set(name, value);
-  const text = params.toString();
-  return text === '' ? path : `${path}?${text}`;
 }

@@ -2,11 +2,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceContext } from '../observability/index.ts';
 import type { CompiledRoute } from './config.ts';
 
+/** Who a consumer is to the organisation; decides which API visibilities it may use. */
+export type ConsumerType = 'internal' | 'partner' | 'public';
+
 /** The authenticated caller, once a policy has established it. */
 export interface Consumer {
   readonly name: string;
+  /** Set by credentials that know it; otherwise the platform's consumer lookup decides. */
+  readonly type?: ConsumerType;
   readonly keyId: string;
   readonly scopes: readonly string[];
+  /** The consumer's plan, which picks rate-limit and quota tiers; undefined → the default tier. */
+  readonly plan?: string;
 }
 
 /** Everything one request carries through the lifecycle; created in onRequest, read by all. */
@@ -19,7 +26,13 @@ export interface RequestContext {
   readonly startedAt: bigint;
   /** Path without the query string. */
   readonly path: string;
-  readonly query: string;
+  /** Raw query string; a request transform may rewrite it before the target reads it. */
+  query: string;
+  /**
+   * The request body, once a policy had to read it (threat protection, validation, a body
+   * transform). Targets send this instead of streaming `req`, which is then consumed.
+   */
+  body?: Buffer;
   route: CompiledRoute | undefined;
   params: Record<string, string>;
   consumer: Consumer | undefined;
@@ -27,4 +40,16 @@ export interface RequestContext {
   upstreamMs: number | undefined;
   /** Which policy rejected the request, for the problem body and the access log. */
   rejectedBy: string | undefined;
+  /** What ran, in order, with timings: kept in the trace ring for the admin API. */
+  readonly timeline: TimelineStep[];
+}
+
+/** One policy or target in a request's trace. */
+export interface TimelineStep {
+  readonly name: string;
+  readonly kind: 'policy' | 'target';
+  readonly decision: 'passed' | 'rejected' | 'answered' | 'failed';
+  readonly ms: number;
+  /** Why a policy rejected or a target failed: the error code. */
+  readonly code?: string;
 }

@@ -1,22 +1,33 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfluxError, toConfluxError } from '../errors/index.ts';
 import {
-  type Logger,
-  type Metrics,
   childTrace,
   correlationIdFrom,
+  type Logger,
+  type Metrics,
   parseTraceparent,
 } from '../observability/index.ts';
-import type { GatewayConfig } from './config.ts';
+import { pickRoute } from './compile-routes.ts';
+import type { CompiledRoute, GatewayConfig } from './config.ts';
 import type { RequestContext } from './context.ts';
+import { notFound } from './not-found.ts';
+import type { AuditSink } from './ports.ts';
 import { sendJson, sendProblem } from './respond.ts';
+import type { RouteStats } from './route-stats.ts';
+import type { TraceRing } from './trace-ring.ts';
 
 export interface GatewayOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** Readiness: the store answers and a project is loaded. */
   readonly ready: () => Promise<boolean>;
+  /** Recent request traces (admin: GET /api/v1/traces/{correlationId}). */
+  readonly traces?: TraceRing;
+  /** Live per-route numbers (admin: GET /api/v1/apis/{name}/stats). */
+  readonly stats?: RouteStats;
+  /** Receives one event per call of a partner API. */
+  readonly audit?: AuditSink;
 }
 
 export interface Gateway {
@@ -27,6 +38,8 @@ export interface Gateway {
   /** Stops accepting, waits for in-flight requests up to the deadline, then closes the rest. */
   drain(timeoutMs: number): Promise<void>;
   inFlight(): number;
+  /** The configuration new requests get. */
+  current(): GatewayConfig | undefined;
 }
 
 const HOOKS_PREFIX = '/hooks/';
@@ -50,7 +63,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       inFlight--;
       if (inFlight === 0) drained?.();
     });
-    handle(req, res).catch((error: unknown) => options.logger.error({ err: error }, 'gateway handler crashed'));
+    handle(req, res).catch((error: unknown) =>
+      options.logger.error({ err: error }, 'gateway handler crashed'),
+    );
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -69,6 +84,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       consumer: undefined,
       upstreamMs: undefined,
       rejectedBy: undefined,
+      timeline: [],
     };
     res.setHeader('x-request-id', correlationId);
     res.once('finish', () => onResponse(ctx));
@@ -77,34 +93,70 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (path === '/readyz') return await readiness(res);
       const generation = config;
-      if (generation === undefined) throw new ConfluxError('GATEWAY_SHUTTING_DOWN', 'The gateway has no configuration yet.');
+      if (generation === undefined)
+        throw new ConfluxError('GATEWAY_SHUTTING_DOWN', 'The gateway has no configuration yet.');
       if (path.startsWith(HOOKS_PREFIX)) return await webhook(ctx, generation);
-      const result = generation.router.match(req.method ?? 'GET', path);
-      if (result.kind === 'not-found') {
-        throw new ConfluxError('GATEWAY_ROUTE_NOT_FOUND', `No route matches ${req.method} ${path}.`);
-      }
+      const result = generation.routes.match(req.headers.host, req.method ?? 'GET', path);
+      if (result.kind === 'not-found') throw notFound(req.method ?? 'GET', path);
       if (result.kind === 'method-not-allowed') {
         res.setHeader('allow', result.allow.join(', '));
-        throw new ConfluxError('GATEWAY_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; allowed: ${result.allow.join(', ')}.`, {
-          details: { allow: result.allow },
-        });
+        throw new ConfluxError(
+          'GATEWAY_METHOD_NOT_ALLOWED',
+          `${req.method} is not allowed on ${path}; allowed: ${result.allow.join(', ')}.`,
+          {
+            details: { allow: result.allow },
+          },
+        );
       }
-      const route = result.match.value;
+      // A version the API does not have at this path is as unknown as a path.
+      const route = pickRoute(result.match.value, req.headers);
+      if (route === undefined) throw notFound(req.method ?? 'GET', path);
       ctx.route = route;
       ctx.params = result.match.params;
-      for (const policy of route.policies) {
-        try {
-          await policy.apply(ctx);
-        } catch (error) {
-          ctx.rejectedBy = policy.name;
-          throw error;
-        }
+      await runPolicies(ctx, route);
+      // Version headers go out only once the caller may see the API (never on its 404).
+      for (const [name, value] of route.headers) res.setHeader(name, value);
+      const started = performance.now();
+      try {
+        await route.handler(ctx);
+      } catch (error) {
+        ctx.timeline.push({
+          name: route.target,
+          kind: 'target',
+          decision: 'failed',
+          ms: since(started),
+          code: toConfluxError(error).code,
+        });
+        throw error;
       }
-      await route.handler(ctx);
+      ctx.timeline.push({ name: route.target, kind: 'target', decision: 'answered', ms: since(started) });
     } catch (error) {
       const failure = toConfluxError(error);
-      if (failure.kind === 'unexpected') options.logger.error({ err: error, correlationId }, 'request failed');
-      sendProblem(res, failure, correlationId, { policy: ctx.rejectedBy });
+      if (failure.kind === 'unexpected')
+        options.logger.error({ err: error, correlationId }, 'request failed');
+      // The 404 of an invisible API must equal any 404, so it names no policy.
+      const policy = failure.code === 'GATEWAY_ROUTE_NOT_FOUND' ? undefined : ctx.rejectedBy;
+      sendProblem(res, failure, correlationId, { policy });
+    }
+  }
+
+  async function runPolicies(ctx: RequestContext, route: CompiledRoute): Promise<void> {
+    for (const policy of route.policies) {
+      const started = performance.now();
+      try {
+        await policy.apply(ctx);
+      } catch (error) {
+        ctx.rejectedBy = policy.name;
+        ctx.timeline.push({
+          name: policy.name,
+          kind: 'policy',
+          decision: 'rejected',
+          ms: since(started),
+          code: toConfluxError(error).code,
+        });
+        throw error;
+      }
+      ctx.timeline.push({ name: policy.name, kind: 'policy', decision: 'passed', ms: since(started) });
     }
   }
 
@@ -115,11 +167,16 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   async function webhook(ctx: RequestContext, generation: GatewayConfig): Promise<void> {
     const name = ctx.path.slice(HOOKS_PREFIX.length).replace(/\/+$/, '');
-    const endpoint = generation.webhooks.get(name);
-    if (endpoint === undefined) throw new ConfluxError('GATEWAY_ROUTE_NOT_FOUND', `No webhook is registered at ${ctx.path}.`);
+    // `<first segment>/*` entries take every path below it (the callback URLs of waiting runs).
+    const endpoint = generation.webhooks.get(name) ?? generation.webhooks.get(`${name.split('/')[0]}/*`);
+    if (endpoint === undefined)
+      throw new ConfluxError('GATEWAY_ROUTE_NOT_FOUND', `No webhook is registered at ${ctx.path}.`);
     if (ctx.req.method !== 'POST') {
       ctx.res.setHeader('allow', 'POST');
-      throw new ConfluxError('GATEWAY_METHOD_NOT_ALLOWED', `Webhooks accept POST only, got ${ctx.req.method}.`);
+      throw new ConfluxError(
+        'GATEWAY_METHOD_NOT_ALLOWED',
+        `Webhooks accept POST only, got ${ctx.req.method}.`,
+      );
     }
     await endpoint.handler(ctx);
   }
@@ -129,26 +186,63 @@ export function createGateway(options: GatewayOptions): Gateway {
     const api = ctx.route?.api ?? '';
     const route = ctx.route?.template ?? (ctx.path.startsWith(HOOKS_PREFIX) ? ctx.path : 'unmatched');
     const status = ctx.res.statusCode;
-    options.metrics.httpRequests.inc({ listener: 'gateway', api, route, method: ctx.req.method ?? '', status });
+    options.metrics.httpRequests.inc({
+      listener: 'gateway',
+      api,
+      route,
+      method: ctx.req.method ?? '',
+      status,
+    });
     options.metrics.httpDuration.observe({ listener: 'gateway', api, route }, seconds);
     if (ctx.path === '/healthz' || ctx.path === '/readyz') return;
-    options.logger.info(
-      {
-        msg: 'request',
-        correlationId: ctx.correlationId,
-        traceId: ctx.trace.traceId,
-        method: ctx.req.method,
-        path: ctx.path,
-        api,
-        route,
-        status,
-        consumer: ctx.consumer?.name,
-        rejectedBy: ctx.rejectedBy,
-        bytes: Number(ctx.res.getHeader('content-length') ?? 0) || undefined,
-        upstreamMs: ctx.upstreamMs === undefined ? undefined : round(ctx.upstreamMs),
-        totalMs: round(seconds * 1000),
-      },
-    );
+    const totalMs = round(seconds * 1000);
+    const version = ctx.route?.version ?? '';
+    if (ctx.route !== undefined) {
+      options.stats?.record(api, ctx.route.method, route, version, status, totalMs);
+      if (ctx.route.audited && ctx.consumer !== undefined) {
+        options.audit?.record({
+          at: Date.now(),
+          actor: ctx.consumer.name,
+          action: 'gateway.partner-call',
+          api,
+          route,
+          status,
+          correlationId: ctx.correlationId,
+          details: { method: ctx.req.method, path: ctx.path, version, keyId: ctx.consumer.keyId },
+        });
+      }
+    }
+    options.traces?.add({
+      correlationId: ctx.correlationId,
+      at: new Date().toISOString(),
+      method: ctx.req.method ?? '',
+      path: ctx.path,
+      api,
+      version,
+      route,
+      consumer: ctx.consumer?.name,
+      status,
+      rejectedBy: ctx.rejectedBy,
+      steps: ctx.timeline,
+      upstreamMs: ctx.upstreamMs === undefined ? undefined : round(ctx.upstreamMs),
+      totalMs,
+    });
+    options.logger.info({
+      msg: 'request',
+      correlationId: ctx.correlationId,
+      traceId: ctx.trace.traceId,
+      method: ctx.req.method,
+      path: ctx.path,
+      api,
+      version: version === '' ? undefined : version,
+      route,
+      status,
+      consumer: ctx.consumer?.name,
+      rejectedBy: ctx.rejectedBy,
+      bytes: Number(ctx.res.getHeader('content-length') ?? 0) || undefined,
+      upstreamMs: ctx.upstreamMs === undefined ? undefined : round(ctx.upstreamMs),
+      totalMs,
+    });
   }
 
   return {
@@ -180,12 +274,17 @@ export function createGateway(options: GatewayOptions): Gateway {
       await closed;
     },
     inFlight: () => inFlight,
+    current: () => config,
   };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function since(started: number): number {
+  return round(performance.now() - started);
 }
 
 function round(ms: number): number {

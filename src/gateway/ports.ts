@@ -1,3 +1,5 @@
+import type { Operation } from '../systems/index.ts';
+
 /**
  * What the gateway needs from the rest of the platform, stated as narrow ports so that the
  * gateway depends on no sibling's implementation (the composition root wires them).
@@ -18,7 +20,11 @@ export interface FlowOutcome {
 
 export interface FlowRunner {
   /** Starts a durable run and waits for its end (sync webhooks and flow routes). */
-  run(flow: string, input: unknown, options: FlowRunOptions & { readonly timeoutMs: number }): Promise<FlowOutcome>;
+  run(
+    flow: string,
+    input: unknown,
+    options: FlowRunOptions & { readonly timeoutMs: number },
+  ): Promise<FlowOutcome>;
   /** Starts a durable run and returns once it is stored (async webhooks: 202). */
   enqueue(flow: string, input: unknown, options: FlowRunOptions): Promise<{ readonly runId: string }>;
 }
@@ -32,9 +38,56 @@ export interface UpstreamOperation {
   readonly method: string;
   readonly timeoutMs: number;
   /** Credentials for the system, fetched from the vault per call (rotation needs no restart). */
-  credentials(): Promise<{ readonly headers: Record<string, string>; readonly query: Record<string, string> }>;
+  credentials(): Promise<{
+    readonly headers: Record<string, string>;
+    readonly query: Record<string, string>;
+  }>;
 }
 
 export interface UpstreamDirectory {
   operation(system: string, operation: string): UpstreamOperation;
+  /** The operation as its system's API description states it (OpenAPI documents), when known. */
+  describe?(system: string, operation: string): Operation | undefined;
+}
+
+/** What a call to a system operation answered (composite routes merge these bodies). */
+export interface OperationResult {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: unknown;
+}
+
+/** Calls a system operation by name with typed input; rejects on a non-2xx answer. */
+export interface OperationCaller {
+  call(
+    system: string,
+    operation: string,
+    input: Record<string, unknown>,
+    options: { readonly correlationId: string; readonly traceparent: string; readonly signal: AbortSignal },
+  ): Promise<OperationResult>;
+}
+
+/** Mock servers that answer a system's operations from its API description (mock routes). */
+export interface MockDirectory {
+  operation(
+    system: string,
+    operation: string,
+  ): { readonly pathTemplate: string; readonly method: string; origin(): Promise<string> };
+}
+
+/** One call of a partner API, kept in the audit trail. */
+export interface AuditEvent {
+  readonly at: number;
+  readonly actor: string;
+  readonly action: string;
+  readonly api: string;
+  readonly route: string;
+  readonly status: number;
+  readonly correlationId: string;
+  readonly details: Record<string, unknown>;
+}
+
+/** Where audit events go; `record` must not throw (it logs its own failures). */
+export interface AuditSink {
+  record(event: AuditEvent): void;
 }

@@ -1,6 +1,7 @@
 /**
- * A segment trie over path templates (`/v1/orders/{id}`). Literal segments win over
- * parameters at every depth, so `/orders/new` beats `/orders/{id}` whatever the file order.
+ * A segment trie over path templates (`/v1/orders/{id}`, `/v1/orders/{id:int}`). Literal
+ * segments win over parameters at every depth, and typed parameters over untyped ones, so
+ * `/orders/new` beats `/orders/{id:int}` beats `/orders/{slug}` whatever the file order.
  * Matching is O(path segments), independent of the number of routes.
  */
 export interface RouteMatch<T> {
@@ -13,16 +14,44 @@ export type MatchResult<T> =
   | { readonly kind: 'method-not-allowed'; readonly allow: readonly string[] }
   | { readonly kind: 'not-found' };
 
+export type ParamType = 'int' | 'number' | 'uuid' | 'alpha' | 'string';
+
+/** What each parameter type accepts, tested on the raw (still percent-encoded) segment. */
+const PARAM_TESTS: Record<ParamType, (segment: string) => boolean> = {
+  int: (s) => /^-?\d{1,18}$/.test(s),
+  number: (s) => /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s),
+  uuid: (s) => /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s),
+  alpha: (s) => /^[A-Za-z]+$/.test(s),
+  string: () => true,
+};
+
+/** Most specific first: the order in which parameter branches are tried. */
+const SPECIFICITY: readonly ParamType[] = ['uuid', 'int', 'number', 'alpha', 'string'];
+
+interface ParamBranch<T> {
+  readonly name: string;
+  readonly type: ParamType;
+  readonly test: (segment: string) => boolean;
+  readonly node: Node<T>;
+}
+
 interface Node<T> {
   readonly literals: Map<string, Node<T>>;
-  param: { readonly name: string; readonly node: Node<T> } | undefined;
+  readonly params: ParamBranch<T>[];
   readonly methods: Map<string, T>;
 }
 
-const newNode = <T>(): Node<T> => ({ literals: new Map(), param: undefined, methods: new Map() });
+const newNode = <T>(): Node<T> => ({ literals: new Map(), params: [], methods: new Map() });
 
 export class RouteConflictError extends Error {
   override readonly name = 'RouteConflictError';
+}
+
+/** `{id}` → `{ name: 'id', type: 'string' }`; `{id:int}` → int; a literal → undefined. */
+export function parseParamSegment(segment: string): { name: string; type: ParamType } | undefined {
+  const match = /^\{([A-Za-z_][\w-]*)(?::(int|number|uuid|alpha|string))?\}$/.exec(segment);
+  if (match === null) return undefined;
+  return { name: match[1] as string, type: (match[2] as ParamType | undefined) ?? 'string' };
 }
 
 export class Router<T> {
@@ -31,16 +60,20 @@ export class Router<T> {
   add(method: string, template: string, value: T): void {
     let node = this.root;
     for (const segment of splitPath(template)) {
-      const param = /^\{([A-Za-z_][\w-]*)\}$/.exec(segment);
-      if (param !== null) {
-        const name = param[1] as string;
-        if (node.param !== undefined && node.param.name !== name) {
+      const param = parseParamSegment(segment);
+      if (param !== undefined) {
+        let branch = node.params.find((candidate) => candidate.type === param.type);
+        if (branch !== undefined && branch.name !== param.name) {
           throw new RouteConflictError(
-            `${template}: parameter {${name}} conflicts with {${node.param.name}} at the same position`,
+            `${template}: parameter {${param.name}} conflicts with {${branch.name}} at the same position`,
           );
         }
-        node.param ??= { name, node: newNode() };
-        node = node.param.node;
+        if (branch === undefined) {
+          branch = { name: param.name, type: param.type, test: PARAM_TESTS[param.type], node: newNode() };
+          node.params.push(branch);
+          node.params.sort((a, b) => SPECIFICITY.indexOf(a.type) - SPECIFICITY.indexOf(b.type));
+        }
+        node = branch.node;
       } else {
         let next = node.literals.get(segment);
         if (next === undefined) {
@@ -55,6 +88,20 @@ export class Router<T> {
     node.methods.set(upper, value);
   }
 
+  /** The value at exactly this method and template, if any (for merging versioned routes). */
+  get(method: string, template: string): T | undefined {
+    let node: Node<T> | undefined = this.root;
+    for (const segment of splitPath(template)) {
+      const param = parseParamSegment(segment);
+      node =
+        param === undefined
+          ? node.literals.get(segment)
+          : node.params.find((b) => b.type === param.type)?.node;
+      if (node === undefined) return undefined;
+    }
+    return node.methods.get(method.toUpperCase());
+  }
+
   match(method: string, path: string): MatchResult<T> {
     const params: Record<string, string> = {};
     const node = this.walk(this.root, splitPath(path), 0, params);
@@ -64,7 +111,12 @@ export class Router<T> {
     return { kind: 'found', match: { value, params } };
   }
 
-  private walk(node: Node<T>, segments: string[], index: number, params: Record<string, string>): Node<T> | undefined {
+  private walk(
+    node: Node<T>,
+    segments: string[],
+    index: number,
+    params: Record<string, string>,
+  ): Node<T> | undefined {
     if (index === segments.length) return node;
     const segment = segments[index] as string;
     const literal = node.literals.get(segment);
@@ -72,10 +124,12 @@ export class Router<T> {
       const found = this.walk(literal, segments, index + 1, params);
       if (found !== undefined && found.methods.size > 0) return found;
     }
-    if (node.param !== undefined && segment !== '') {
-      const found = this.walk(node.param.node, segments, index + 1, params);
+    if (segment === '') return undefined;
+    for (const branch of node.params) {
+      if (!branch.test(segment)) continue;
+      const found = this.walk(branch.node, segments, index + 1, params);
       if (found !== undefined && found.methods.size > 0) {
-        params[node.param.name] = safeDecode(segment);
+        params[branch.name] = safeDecode(segment);
         return found;
       }
     }

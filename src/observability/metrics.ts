@@ -14,6 +14,10 @@ export interface Metrics {
   readonly stepDuration: Histogram<'flow' | 'step' | 'outcome'>;
   readonly queueDepth: Gauge<'status'>;
   readonly projectReloads: Counter<'outcome'>;
+  /** Gateway policies: checks that fell back to the local limiter because Redis failed. */
+  readonly rateLimitBackendErrors: Counter<'backend'>;
+  /** Gateway policies: response cache lookups by API and outcome (hit, miss). */
+  readonly cacheLookups: Counter<'api' | 'outcome'>;
 }
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -74,6 +78,18 @@ export function createMetrics(): Metrics {
       name: 'conflux_project_reloads_total',
       help: 'Hot reloads of the project, by outcome (applied, rejected)',
       labelNames: ['outcome'],
+      registers,
+    }),
+    rateLimitBackendErrors: new Counter({
+      name: 'conflux_ratelimit_backend_errors_total',
+      help: 'Rate-limit checks that failed on the shared backend and fell open onto the local limiter',
+      labelNames: ['backend'],
+      registers,
+    }),
+    cacheLookups: new Counter({
+      name: 'conflux_cache_lookups_total',
+      help: 'Gateway response cache lookups, by API and outcome (hit, miss)',
+      labelNames: ['api', 'outcome'],
       registers,
     }),
   };

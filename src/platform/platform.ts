@@ -1,19 +1,36 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAdminServer } from '../admin/index.ts';
-import { type Engine, createEngine } from '../engine/index.ts';
+import { type Engine, createEngine, createRetentionPruner, createWebhookVerifier } from '../engine/index.ts';
 import { ConfluxError } from '../errors/index.ts';
-import { type GatewayConfig, UpstreamPools, compileGateway, createGateway } from '../gateway/index.ts';
+import {
+  CircuitBreakers,
+  type GatewayConfig,
+  RouteStats,
+  TraceRing,
+  UpstreamPools,
+  compileGateway,
+  createPolicyRuntime,
+  createGateway,
+} from '../gateway/index.ts';
 import { createAdminAuth } from '../identity/index.ts';
 import { type Logger, type Metrics, createLogger, createMetrics } from '../observability/index.ts';
 import { type LoadProjectResult, type Project, type ProjectProblem, loadProject } from '../project/index.ts';
 import { checkExpressions } from './check-expressions.ts';
 import { type Core, openCore, stateDirectory } from './core.ts';
+import { createFlowOperations } from './flow-operations.ts';
+import { createStoreAuditSink } from './audit-sink.ts';
 import { createFlowRunner } from './flow-runner.ts';
+import { createGatewayAdmin } from './gateway-admin.ts';
+import { consumerTypeFromScopes, createMockOrigins, operationCallerFor } from './gateway-wiring.ts';
 import { acquireInstanceLock } from './instance-lock.ts';
 import { summarizeProject } from './project-summary.ts';
+import { createRedisClient, redisReady } from './redis-client.ts';
 import { readSettings } from './settings.ts';
 import { type SystemsRuntime, createSystemsRuntimeManager } from './systems-runtime.ts';
+import { createLocalTokenLock, createRedisTokenLock } from '../systems/index.ts';
+
+const localTokenLock = createLocalTokenLock();
 import { createUpstreamDirectory } from './upstream-directory.ts';
 
 export interface PlatformOptions {
@@ -37,6 +54,7 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
+const PRUNE_INTERVAL_MS = 10 * 60_000;
 const LIMITS = { maxBodyBytes: 1_048_576, flowTimeoutMs: 30_000 };
 
 /** Loads and checks a project, including what needs the systems' API descriptions. */
@@ -74,12 +92,24 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     if (released > 0) logger.warn({ runs: released }, 'resuming runs left by a previous process');
   }
   const resolveSecret = (name: string) => core.vault.get(name);
-  const systems = createSystemsRuntimeManager({ logger, metrics, resolveSecret });
+  const systems = createSystemsRuntimeManager({
+    logger,
+    metrics,
+    resolveSecret,
+    tokenVault: core.vault,
+    // Token refreshes are single-flight across workers through Redis when it is configured
+    // (`redis` is created below; the lock is only used once calls flow).
+    tokenLock: { acquire: (key, ttlMs) => (redis === undefined ? localTokenLock : createRedisTokenLock(redis)).acquire(key, ttlMs) },
+    onConnectionEvent: (event) => logger.warn({ system: event.system, event: event.type, reason: event.reason }, 'system connection state changed'),
+  });
   let runtime: SystemsRuntime = await systems.build(project);
 
   const engine: Engine = createEngine({
     store: core.store,
-    systems: { call: (system, operation, input, callOptions) => runtime.caller.call(system, operation, input, callOptions) },
+    systems: {
+      call: (system, operation, input, callOptions) => runtime.caller.call(system, operation, input, callOptions),
+      subscribe: (system, operation, name) => runtime.caller.subscribe(system, operation, name),
+    },
     redact: (value) => core.redactor.redact(value),
     logger,
     metrics,
@@ -88,6 +118,18 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
 
   const pools = new UpstreamPools();
   const flows = createFlowRunner(engine);
+  const verifyWebhook = createWebhookVerifier({
+    store: core.store,
+    secret: (name) => core.vault.get(name).catch(() => undefined),
+  });
+  // Kept across reloads: breaker state, traces and stats outlive one configuration.
+  const breakers = new CircuitBreakers();
+  const traces = new TraceRing();
+  const stats = new RouteStats();
+  const mockOrigins = createMockOrigins();
+  const redis = settings.redisUrl === undefined ? undefined : createRedisClient(settings.redisUrl, logger);
+  if (redis !== undefined && !(await redisReady(redis, 2_000))) logger.warn('Redis is not reachable; rate limits and the cache start local (fail-open)');
+  const policyRuntime = createPolicyRuntime({ logger, metrics, quotas: core.store.quotas, ...(redis === undefined ? {} : { redis }) });
   const compile = (next: Project, nextRuntime: SystemsRuntime): GatewayConfig =>
     compileGateway(next, {
       keys: core.keys,
@@ -95,12 +137,20 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       upstreams: createUpstreamDirectory(next, nextRuntime, resolveSecret),
       pools,
       limits: LIMITS,
+      caller: operationCallerFor(nextRuntime),
+      mocks: mockOrigins.directory(next, nextRuntime),
+      breakers,
+      consumerType: consumerTypeFromScopes,
+      policies: policyRuntime,
+      verifyWebhook,
+      deliverCallback: (token, payload) => engine.deliverCallback(token, payload),
     });
   const ready = async (): Promise<boolean> => {
     await core.store.ping();
     return true;
   };
-  const gateway = createGateway({ logger, metrics, ready });
+  const audit = createStoreAuditSink(core.store.audit, logger);
+  const gateway = createGateway({ logger, metrics, ready, traces, stats, audit });
   gateway.apply(compile(project, runtime));
 
   const adminAuth = createAdminAuth({ token: settings.adminToken, hashFile: join(state, 'admin-token.sha256') });
@@ -108,18 +158,14 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     {
       logger,
       metrics,
+      gateway: createGatewayAdmin({ gateway, stats, traces, runtime: () => runtime, windowSeconds: 60 }),
       keys: core.keys,
       runs: core.store.runs,
       secrets: { set: (name, value) => core.vault.set(name, value), list: () => core.vault.list() },
       verifyAdminToken: (token) => adminAuth.verify(token),
       ready,
       project: () => summarizeProject(project, runtime),
-      replayRun: async (runId, correlationId) => {
-        const original = await core.store.runs.get(runId);
-        if (original === undefined) throw new ConfluxError('ENGINE_RUN_NOT_FOUND', `No run with id ${runId}.`);
-        const run = await engine.startRun(original.flow, original.input, { triggerType: 'replay', correlationId });
-        return { runId: run.id };
-      },
+      ...createFlowOperations(core.store, () => project.flows),
     },
     options.version,
   );
@@ -133,6 +179,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     port: settings.adminPort ?? project.settings.admin.port,
   });
   await engine.start();
+  // Retention: finished runs past conflux.yaml's `retention` are pruned on a timer.
+  const pruner = createRetentionPruner({ store: core.store, logger, policy: () => project.settings.retention, intervalMs: PRUNE_INTERVAL_MS });
+  pruner.start();
   const gatewayUrl = `http://${urlHost(gatewayAddress.address)}:${gatewayAddress.port}`;
   logger.info({ gateway: gatewayUrl, admin: adminAddress, project: project.settings.name, store: core.store.dialect }, 'conflux started');
 
@@ -171,9 +220,14 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       stopping ??= (async () => {
         const deadline = project.settings.shutdownTimeoutMs;
         logger.info({ timeoutMs: deadline }, 'shutting down: draining requests and steps');
+        pruner.stop();
         await Promise.all([gateway.drain(deadline), engine.stop(deadline)]);
         await admin.close();
         await pools.close();
+        await policyRuntime.close();
+        redis?.disconnect();
+        await mockOrigins.close();
+        await audit.flush();
         await systems.close();
         await core.close();
         lock?.release();

@@ -26,14 +26,24 @@ export function summarizeProject(project: Project, runtime: SystemsRuntime): Pro
             ? `flow:${route.target.flow}`
             : route.target.kind === 'operation'
               ? `${route.target.system}.${route.target.operation}`
-              : route.target.url,
+              : route.target.kind === 'url'
+                ? route.target.url
+                : route.target.kind === 'mock'
+                  ? `mock:${route.target.system}.${route.target.operation}`
+                  : `composite:${route.target.calls.map((call) => call.id).join(',')}`,
       })),
     })),
     flows: [...project.flows.values()].map((flow) => ({
       name: flow.name,
       version: flow.version,
       triggers: flow.triggers.map((trigger) =>
-        trigger.type === 'webhook' ? `webhook:/hooks/${trigger.path}` : `schedule:${trigger.cron}`,
+        trigger.type === 'webhook'
+          ? `webhook:/hooks/${trigger.path}`
+          : trigger.type === 'schedule'
+            ? `schedule:${trigger.cron}`
+            : trigger.type === 'event'
+              ? `event:${trigger.event}`
+              : `poll:${trigger.system}.${trigger.operation}`,
       ),
       steps: flow.steps.map((step) => `${step.id} (${step.type})`),
     })),

@@ -3,12 +3,20 @@ import { readFile } from 'node:fs/promises';
 import { ConfluxError } from '../errors/index.ts';
 import type { Logger, Metrics } from '../observability/index.ts';
 import type { Project, ProjectProblem } from '../project/index.ts';
+import { createBrokerClients } from '../adapters/index.ts';
 import {
+  type ConnectionEvent,
+  type ConnectionHealth,
+  createConnectionHealth,
+  createLocalTokenLock,
   createSystemCaller,
+  createTokenManager,
   loadSystemDescription,
   type SystemCaller,
   type SystemDescription,
   startMockServer,
+  type TokenLock,
+  type TokenVault,
 } from '../systems/index.ts';
 
 interface RunningMock {
@@ -25,11 +33,13 @@ interface RunningMock {
 export interface SystemsRuntime {
   readonly descriptions: ReadonlyMap<string, SystemDescription>;
   readonly baseUrls: ReadonlyMap<string, string>;
-  readonly caller: SystemCaller & { close(): Promise<void> };
+  readonly caller: SystemCaller & { subscribe: NonNullable<SystemCaller['subscribe']>; close(): Promise<void> };
 }
 
 export interface SystemsRuntimeManager {
   build(project: Project): Promise<SystemsRuntime>;
+  /** Credential health of the systems called so far (ok, expiring, invalid). */
+  health(): ConnectionHealth[];
   /** Problems the project loader cannot see: operations that a route or step names but the description lacks. */
   checkOperations(project: Project): Promise<ProjectProblem[]>;
   close(): Promise<void>;
@@ -39,7 +49,22 @@ export function createSystemsRuntimeManager(deps: {
   logger: Logger;
   metrics: Metrics;
   resolveSecret(name: string): Promise<string>;
+  /** Where OAuth tokens are kept (the vault); without it OAuth systems cannot be called. */
+  tokenVault?: TokenVault;
+  /** Single-flight of token refreshes across workers (Redis); default: this process only. */
+  tokenLock?: TokenLock;
+  /** Credentials of a system became invalid or recovered. */
+  onConnectionEvent?: (event: ConnectionEvent) => void;
 }): SystemsRuntimeManager {
+  const health = createConnectionHealth(deps.onConnectionEvent === undefined ? {} : { onEvent: deps.onConnectionEvent });
+  const tokens =
+    deps.tokenVault === undefined
+      ? undefined
+      : createTokenManager({ vault: deps.tokenVault, lock: deps.tokenLock ?? createLocalTokenLock(), health, logger: deps.logger });
+  const brokers = createBrokerClients({
+    clientIdPrefix: 'conflux',
+    onError: (error) => deps.logger.warn({ err: error }, 'broker message not handled; left for redelivery'),
+  });
   const mocks = new Map<string, RunningMock>();
   const descriptionCache = new Map<string, { hash: string; description: SystemDescription }>();
   const callers: (SystemCaller & { close(): Promise<void> })[] = [];
@@ -106,6 +131,9 @@ export function createSystemsRuntimeManager(deps: {
         resolveSecret: deps.resolveSecret,
         logger: deps.logger,
         metrics: deps.metrics,
+        health,
+        brokers,
+        ...(tokens === undefined ? {} : { tokens }),
       });
       callers.push(caller);
       // Older callers stay open until close(): runs that started on them may still be calling.
@@ -139,8 +167,11 @@ export function createSystemsRuntimeManager(deps: {
       };
       for (const api of project.apis.values()) {
         for (const route of api.routes) {
-          if (route.target.kind === 'operation') {
+          if (route.target.kind === 'operation' || route.target.kind === 'mock') {
             check(route.target.system, route.target.operation, { ...route.source, rule: '', message: '' });
+          }
+          if (route.target.kind === 'composite') {
+            for (const call of route.target.calls) check(call.system, call.operation, { ...route.source, rule: '', message: '' });
           }
         }
       }
@@ -153,8 +184,11 @@ export function createSystemsRuntimeManager(deps: {
       return problems;
     },
 
+    health: () => health.list(),
+
     async close() {
       await Promise.all(callers.map((caller) => caller.close()));
+      await brokers.close();
       await Promise.all([...mocks.values()].map((mock) => mock.close()));
       mocks.clear();
     },

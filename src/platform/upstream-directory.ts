@@ -34,5 +34,8 @@ export function createUpstreamDirectory(
         credentials: () => resolveCredentials(system.auth, resolveSecret),
       };
     },
+    describe(systemName, operationId) {
+      return runtime.descriptions.get(systemName)?.operations.get(operationId);
+    },
   };
 }

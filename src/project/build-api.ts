@@ -1,3 +1,4 @@
+import { buildApiRouting, buildRouteRouting, buildRoutingTarget } from './build-api-routing.ts';
 import type { ApiFile, RouteFile } from './file-shapes.ts';
 import type { ApiDefinition, RouteTarget } from './model.ts';
 import type { YamlFile } from './yaml-file.ts';
@@ -24,13 +25,21 @@ export function buildApi(file: ApiFile, yaml: YamlFile): ApiDefinition {
       method: route.method,
       path: route.path,
       target: routeTarget(route),
+      policies: route.policies ?? {},
+      ...(route.description === undefined ? {} : { description: route.description }),
+      ...buildRouteRouting(route),
       source: yaml.valueAt(['routes', index]),
     })),
+    policies: file.policies ?? {},
+    ...(file.description === undefined ? {} : { description: file.description }),
+    ...buildApiRouting(file),
     source: yaml.valueAt([]),
   };
 }
 
 function routeTarget(route: RouteFile): RouteTarget {
+  const routing = buildRoutingTarget(route);
+  if (routing !== undefined) return routing;
   if (route.flow !== undefined) return { kind: 'flow', flow: route.flow };
   if (route.system !== undefined && route.operation !== undefined) {
     return { kind: 'operation', system: route.system, operation: route.operation };

@@ -1,7 +1,8 @@
 import type { FlowFile, StepFile, TriggerFile } from './file-shapes.ts';
+import { buildControl, buildExtraStep, buildExtraTrigger, buildSignature } from './build-flow-kinds.ts';
 import { flowVersion } from './flow-version.ts';
 import type { FlowDefinition, MappingDefinition, StepDefinition, TriggerDefinition } from './model.ts';
-import type { YamlFile } from './yaml-file.ts';
+import type { PathSegment, YamlFile } from './yaml-file.ts';
 
 export const flowDefaults = {
   retry: { attempts: 3, backoffMs: 1000 },
@@ -22,7 +23,13 @@ export function buildFlow(
   const triggers = (file.triggers ?? []).map((trigger, index) =>
     buildTrigger(trigger, file.name, yaml.valueAt(['triggers', index])),
   );
-  const steps = file.steps.map((step, index) => buildStep(step, mappings, yaml.valueAt(['steps', index])));
+  const buildAt = (step: StepFile, at: PathSegment[]): StepDefinition =>
+    step.type === 'call' || step.type === 'map'
+      ? buildStep(step, mappings, yaml.valueAt(at))
+      : buildExtraStep(step, at, yaml.valueAt(at), (nested, path) =>
+          nested.map((inner, index) => buildAt(inner as StepFile, [...path, index])),
+        );
+  const steps = file.steps.map((step, index) => buildAt(step, ['steps', index]));
   const retry = {
     attempts: file.retry?.attempts ?? flowDefaults.retry.attempts,
     backoffMs: file.retry?.backoffMs ?? flowDefaults.retry.backoffMs,
@@ -34,6 +41,7 @@ export function buildFlow(
     steps,
     ...(file.output === undefined ? {} : { output: file.output }),
     retry,
+    ...(file.control === undefined ? {} : { control: buildControl(file.control) }),
   };
   const usedMappings = [
     ...new Set(steps.flatMap((step) => (step.type === 'map' && step.mapping ? [step.mapping] : []))),
@@ -53,9 +61,11 @@ function buildTrigger(
       type: 'webhook',
       path: trigger.path ?? flowName,
       mode: trigger.mode ?? flowDefaults.webhookMode,
+      ...(trigger.signature === undefined ? {} : { signature: buildSignature(trigger.signature) }),
       source,
     };
   }
+  if (trigger.type === 'event' || trigger.type === 'poll' || trigger.type === 'message') return buildExtraTrigger(trigger, source);
   return {
     type: 'schedule',
     cron: trigger.cron,
@@ -66,7 +76,7 @@ function buildTrigger(
 }
 
 function buildStep(
-  step: StepFile,
+  step: Extract<StepFile, { type: 'map' | 'call' }>,
   mappings: ReadonlyMap<string, MappingDefinition>,
   source: StepDefinition['source'],
 ): StepDefinition {
@@ -77,6 +87,15 @@ function buildStep(
       system: step.system,
       operation: step.operation,
       ...(step.input === undefined ? {} : { input: step.input }),
+      ...(step.retry === undefined
+        ? {}
+        : {
+            retry: {
+              attempts: step.retry.attempts ?? flowDefaults.retry.attempts,
+              backoffMs: step.retry.backoffMs ?? flowDefaults.retry.backoffMs,
+            },
+          }),
+      ...(step.compensate === undefined ? {} : { compensate: step.compensate }),
       source,
     };
   }

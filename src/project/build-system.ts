@@ -21,14 +21,17 @@ export function buildSystem(
   environment: string,
 ): { value?: SystemDefinition; problems: ProjectProblem[] } {
   const problems: ProjectProblem[] = [];
-  const descriptionFile = resolve(dirname(resolve(root, yaml.file)), file.openapi);
+  // The schema requires one of the three; openapi wins if several are written.
+  const field = file.openapi !== undefined ? 'openapi' : file.asyncapi !== undefined ? 'asyncapi' : 'wsdl';
+  const relativePath = file[field] ?? '';
+  const descriptionFile = resolve(dirname(resolve(root, yaml.file)), relativePath);
   if (!isFile(descriptionFile)) {
     problems.push({
-      ...yaml.valueAt(['openapi']),
+      ...yaml.valueAt([field]),
       rule: 'file',
-      message: `openapi: no file at ${file.openapi} (relative to ${yaml.file})`,
-      found: file.openapi,
-      expected: 'the path of an OpenAPI document, relative to this file',
+      message: `${field}: no file at ${relativePath} (relative to ${yaml.file})`,
+      found: relativePath,
+      expected: `the path of an ${field === 'wsdl' ? 'WSDL' : field === 'asyncapi' ? 'AsyncAPI' : 'OpenAPI'} document, relative to this file`,
     });
   }
   const baseUrl = file.baseUrl ?? file.baseUrls?.[environment];
@@ -48,15 +51,36 @@ export function buildSystem(
     ...(file.description === undefined ? {} : { description: file.description }),
     descriptionFile,
     baseUrl,
-    auth: (file.auth ?? { type: 'none' }) as SystemAuth,
+    auth: buildAuth(file.auth),
     timeoutMs: file.timeoutMs ?? systemDefaults.timeoutMs,
     retry: {
       attempts: file.retry?.attempts ?? systemDefaults.retry.attempts,
       backoffMs: file.retry?.backoffMs ?? systemDefaults.retry.backoffMs,
     },
+    ...(file.pagination === undefined ? {} : { pagination: file.pagination }),
+    ...(file.responseValidation === undefined ? {} : { responseValidation: file.responseValidation }),
     source: yaml.valueAt([]),
   };
   return { value, problems };
+}
+
+/** The auth block with its defaults filled (the schema's `default`s say the same). */
+function buildAuth(auth: SystemFile['auth']): SystemAuth {
+  if (auth === undefined) return { type: 'none' };
+  switch (auth.type) {
+    case 'oauth2ClientCredentials':
+    case 'oauth2AuthorizationCode':
+      return { ...auth, scopes: auth.scopes ?? [], refreshBeforeSeconds: auth.refreshBeforeSeconds ?? 60 };
+    case 'hmac':
+      return {
+        ...auth,
+        header: auth.header ?? 'x-signature',
+        algorithm: auth.algorithm ?? 'sha256',
+        timestampHeader: auth.timestampHeader ?? 'x-timestamp',
+      };
+    default:
+      return auth;
+  }
 }
 
 function isFile(path: string): boolean {

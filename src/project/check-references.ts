@@ -1,4 +1,5 @@
 import { Cron } from 'croner';
+import { checkApiRouting, routeClaims } from './check-api-routing.ts';
 import type {
   ApiDefinition,
   FlowDefinition,
@@ -29,7 +30,11 @@ export interface ReferenceContext {
 
 /** Checks what spans files: names that must exist, paths and routes that must be unique. */
 export function checkReferences(context: ReferenceContext): ProjectProblem[] {
-  return [...checkRoutes(context), ...checkFlows(context)];
+  return [
+    ...checkRoutes(context),
+    ...checkFlows(context),
+    ...checkApiRouting(context.apis.values(), context.systems, context.broken.systems),
+  ];
 }
 
 function checkRoutes(context: ReferenceContext): ProjectProblem[] {
@@ -55,11 +60,12 @@ function checkRoutes(context: ReferenceContext): ProjectProblem[] {
       }
       // Two routes on the same method and path differ only in parameter names: the router
       // could pick either, so the second is an error.
-      const key = `${route.method} ${(api.basePath + route.path).replace(/\{[^}]*\}/g, '{}').replace(/\/$/, '')}`;
-      const first = claimed.get(key);
+      // Hosts and versions are part of the key (check-api-routing.ts).
       const here = yaml.valueAt(at);
-      if (first === undefined) claimed.set(key, `${here.file}:${here.line}:${here.column}`);
-      else {
+      const keys = routeClaims(api, route);
+      const first = keys.map((key) => claimed.get(key)).find((claim) => claim !== undefined);
+      for (const key of keys) if (!claimed.has(key)) claimed.set(key, `${here.file}:${here.line}:${here.column}`);
+      if (first !== undefined) {
         problems.push({
           ...here,
           rule: 'duplicate',
@@ -123,7 +129,7 @@ function checkFlows(context: ReferenceContext): ProjectProblem[] {
         }
         return;
       }
-      problems.push(...checkSchedule(trigger.cron, trigger.timezone, yaml, at, index));
+      if (trigger.type === 'schedule') problems.push(...checkSchedule(trigger.cron, trigger.timezone, yaml, at, index));
     });
   }
   return problems;

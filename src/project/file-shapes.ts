@@ -4,12 +4,19 @@
  * `default` annotations and these builders must agree; docs/project-files.md lists both.
  */
 
+import type { ApiRoutingFile, RouteRoutingFile } from './api-routing.ts';
+import type { ExtraStepFile, ExtraTriggerFile, FlowControlFile, WebhookSignatureFile } from './build-flow-kinds.ts';
+import type { SystemPagination } from './model.ts';
+import type { PolicySettings } from './policy-settings.ts';
+
 export interface ConfluxFile {
   readonly name: string;
   readonly environment?: string;
   readonly gateway?: { readonly host?: string; readonly port?: number };
   readonly admin?: { readonly host?: string; readonly port?: number };
   readonly shutdown?: { readonly timeoutMs?: number };
+  /** How long finished runs are kept, per status: `7d`, `12h`, `30m`, `45s`. */
+  readonly retention?: { readonly succeeded?: string; readonly failed?: string; readonly dead?: string };
 }
 
 export interface RetryFile {
@@ -21,25 +28,49 @@ export type SystemAuthFile =
   | { readonly type: 'none' }
   | {
       readonly type: 'apiKey';
-      readonly in: 'header' | 'query';
+      readonly in: 'header' | 'query' | 'cookie';
       readonly name: string;
       readonly secret: string;
     }
   | { readonly type: 'bearer'; readonly secret: string }
-  | { readonly type: 'basic'; readonly username: string; readonly secret: string };
+  | { readonly type: 'basic'; readonly username: string; readonly secret: string }
+  | {
+      readonly type: 'oauth2ClientCredentials';
+      readonly tokenUrl: string;
+      readonly clientId: string;
+      readonly secret: string;
+      readonly scopes?: readonly string[];
+      readonly audience?: string;
+      readonly refreshBeforeSeconds?: number;
+    }
+  | {
+      readonly type: 'oauth2AuthorizationCode';
+      readonly authorizeUrl: string;
+      readonly tokenUrl: string;
+      readonly clientId: string;
+      readonly secret?: string;
+      readonly scopes?: readonly string[];
+      readonly refreshBeforeSeconds?: number;
+    }
+  | { readonly type: 'hmac'; readonly secret: string; readonly header?: string; readonly algorithm?: 'sha256' | 'sha512'; readonly timestampHeader?: string }
+  | { readonly type: 'mtls'; readonly cert: string; readonly key: string; readonly ca?: string };
 
 export interface SystemFile {
   readonly name: string;
   readonly description?: string;
-  readonly openapi: string;
+  readonly openapi?: string;
+  readonly asyncapi?: string;
+  readonly wsdl?: string;
   readonly baseUrl?: string;
   readonly baseUrls?: Readonly<Record<string, string>>;
   readonly auth?: SystemAuthFile;
   readonly timeoutMs?: number;
   readonly retry?: RetryFile;
+  readonly pagination?: Readonly<Record<string, SystemPagination>>;
+  readonly responseValidation?: 'off' | 'warn' | 'fail';
 }
 
-export interface RouteFile {
+export interface RouteFile extends RouteRoutingFile {
   readonly method: string;
   readonly path: string;
   readonly description?: string;
@@ -47,20 +78,28 @@ export interface RouteFile {
   readonly system?: string;
   readonly operation?: string;
   readonly url?: string;
+  readonly policies?: PolicySettings;
 }
 
-export interface ApiFile {
+export interface ApiFile extends ApiRoutingFile {
   readonly name: string;
   readonly description?: string;
   readonly basePath?: string;
   readonly visibility?: 'private' | 'partner' | 'public';
   readonly auth?: { readonly type: 'apiKey'; readonly header?: string } | { readonly type: 'none' };
   readonly routes: readonly RouteFile[];
+  readonly policies?: PolicySettings;
 }
 
 export type TriggerFile =
-  | { readonly type: 'webhook'; readonly path?: string; readonly mode?: 'sync' | 'async' }
-  | { readonly type: 'schedule'; readonly cron: string; readonly timezone?: string; readonly input?: string };
+  | {
+      readonly type: 'webhook';
+      readonly path?: string;
+      readonly mode?: 'sync' | 'async';
+      readonly signature?: WebhookSignatureFile;
+    }
+  | { readonly type: 'schedule'; readonly cron: string; readonly timezone?: string; readonly input?: string }
+  | ExtraTriggerFile;
 
 export type StepFile =
   | {
@@ -77,7 +116,10 @@ export type StepFile =
       readonly system: string;
       readonly operation: string;
       readonly input?: string;
-    };
+      readonly retry?: RetryFile;
+      readonly compensate?: { readonly system: string; readonly operation: string; readonly input?: string };
+    }
+  | ExtraStepFile;
 
 export interface FlowFile {
   readonly name: string;
@@ -86,4 +128,5 @@ export interface FlowFile {
   readonly retry?: RetryFile;
   readonly steps: readonly StepFile[];
   readonly output?: string;
+  readonly control?: FlowControlFile;
 }

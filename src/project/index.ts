@@ -16,6 +16,16 @@ export type {
   FlowDefinition,
   JsonSchema,
   MappingDefinition,
+  PolicySettings,
+  ApiVersionDefinition,
+  ApiVersioning,
+  CircuitBreakerSettings,
+  CompositeCall,
+  CompositeTarget,
+  MockTarget,
+  ResilienceSettings,
+  RetrySettings,
+  VersioningScheme,
   Project,
   ProjectProblem,
   ProjectSettings,
@@ -25,8 +35,14 @@ export type {
   StepDefinition,
   SystemAuth,
   SystemDefinition,
+  SystemPagination,
+  OAuth2AuthorizationCodeAuth,
+  OAuth2ClientCredentialsAuth,
   TriggerDefinition,
+  WebhookSignature,
+  FlowControl,
 } from './model.ts';
+export type * from './policy-settings.ts';
 export { type ScaffoldOptions, type ScaffoldResult, scaffoldProject } from './scaffold-project.ts';
 export { schemaIds, schemasDirectory } from './schema-registry.ts';
 export { type ProjectWatcher, type WatchOptions, watchProject } from './watch-project.ts';

@@ -246,7 +246,12 @@ async function listFiles(root: string, folder: string, extensions: readonly stri
   }
   return entries
     .filter(
-      (entry) => entry.isFile() && !entry.name.startsWith('.') && extensions.includes(extname(entry.name)),
+      // `<name>.test.yaml` beside a flow or mapping is its test file (conflux test), not a project file.
+      (entry) =>
+        entry.isFile() &&
+        !entry.name.startsWith('.') &&
+        !/\.test\.ya?ml$/.test(entry.name) &&
+        extensions.includes(extname(entry.name)),
     )
     .map((entry) => `${folder}/${entry.name}`)
     .sort();

@@ -7,6 +7,18 @@
  * at the line that configured them.
  */
 
+import type { PolicySettings } from './policy-settings.ts';
+
+export type * from './policy-settings.ts';
+
+import type { ApiVersioning, CompositeTarget, MockTarget, ResilienceSettings } from './api-routing.ts';
+
+export type * from './api-routing.ts';
+
+import type { ExtraStepDefinition, ExtraTriggerDefinition, FlowControl, WebhookSignature } from './flow-kinds.ts';
+
+export type * from './flow-kinds.ts';
+
 export interface SourceLocation {
   /** Path relative to the project root, e.g. `flows/place-order.yaml`. */
   readonly file: string;
@@ -22,18 +34,57 @@ export interface ProjectSettings {
   readonly shutdownTimeoutMs: number;
   /** Which `baseUrls` entry of each system applies (dev, staging, prod...). */
   readonly environment: string;
+  /** Milliseconds finished runs are kept, per final status, before pruning deletes them. */
+  readonly retention: { readonly succeeded: number; readonly failed: number; readonly dead: number };
 }
 
 export type SystemAuth =
   | { readonly type: 'none' }
   | {
       readonly type: 'apiKey';
-      readonly in: 'header' | 'query';
+      readonly in: 'header' | 'query' | 'cookie';
       readonly name: string;
       readonly secret: string;
     }
   | { readonly type: 'bearer'; readonly secret: string }
-  | { readonly type: 'basic'; readonly username: string; readonly secret: string };
+  | { readonly type: 'basic'; readonly username: string; readonly secret: string }
+  | OAuth2ClientCredentialsAuth
+  | OAuth2AuthorizationCodeAuth
+  | { readonly type: 'hmac'; readonly secret: string; readonly header: string; readonly algorithm: 'sha256' | 'sha512'; readonly timestampHeader: string }
+  | { readonly type: 'mtls'; readonly cert: string; readonly key: string; readonly ca?: string };
+
+/** OAuth 2.0 client credentials: Conflux fetches, caches and refreshes the access token itself. */
+export interface OAuth2ClientCredentialsAuth {
+  readonly type: 'oauth2ClientCredentials';
+  readonly tokenUrl: string;
+  readonly clientId: string;
+  /** Vault secret holding the client secret. */
+  readonly secret: string;
+  readonly scopes: readonly string[];
+  readonly audience?: string;
+  /** Seconds before expiry at which a token is replaced. */
+  readonly refreshBeforeSeconds: number;
+}
+
+/** OAuth 2.0 authorization code (with PKCE): the system acts on behalf of a user who connected it once. */
+export interface OAuth2AuthorizationCodeAuth {
+  readonly type: 'oauth2AuthorizationCode';
+  readonly authorizeUrl: string;
+  readonly tokenUrl: string;
+  readonly clientId: string;
+  /** Vault secret holding the client secret; absent for public clients (PKCE only). */
+  readonly secret?: string;
+  readonly scopes: readonly string[];
+  readonly refreshBeforeSeconds: number;
+}
+
+/** How a list operation pages; see docs/connectors.md. Paths are dotted (`meta.next`). */
+export type SystemPagination =
+  | { readonly style: 'cursor'; readonly cursorParam: string; readonly nextCursor: string; readonly items: string }
+  | { readonly style: 'offset'; readonly offsetParam: string; readonly limitParam: string; readonly limit: number; readonly items: string }
+  | { readonly style: 'page'; readonly pageParam: string; readonly firstPage: number; readonly items: string; readonly sizeParam?: string; readonly size?: number }
+  | { readonly style: 'link'; readonly items: string }
+  | { readonly style: 'next-url'; readonly nextUrl: string; readonly items: string };
 
 export interface SystemDefinition {
   readonly name: string;
@@ -48,19 +99,34 @@ export interface SystemDefinition {
   readonly auth: SystemAuth;
   readonly timeoutMs: number;
   readonly retry: { readonly attempts: number; readonly backoffMs: number };
+  /** Pagination per operation id (`*` for every list operation of the system). */
+  readonly pagination?: Readonly<Record<string, SystemPagination>>;
+  /** Checks answers against the description: `warn` counts and logs drift, `fail` also rejects. */
+  readonly responseValidation?: 'off' | 'warn' | 'fail';
   readonly source: SourceLocation;
 }
 
 export type RouteTarget =
   | { readonly kind: 'flow'; readonly flow: string }
   | { readonly kind: 'operation'; readonly system: string; readonly operation: string }
-  | { readonly kind: 'url'; readonly url: string };
+  | { readonly kind: 'url'; readonly url: string }
+  | CompositeTarget
+  | MockTarget;
 
 export interface RouteDefinition {
   readonly method: string;
   /** Path template relative to the API's basePath, e.g. `/orders/{id}`. */
   readonly path: string;
   readonly target: RouteTarget;
+  /** Route-level policies; each key present replaces the API's setting of that policy. */
+  readonly policies: PolicySettings;
+  readonly description?: string;
+  /** Versions that have this route; absent means every version of the API. */
+  readonly versions?: readonly string[];
+  /** Upstream path template for `url` targets (`{param}` and `{path}`, the rest after the route's base). */
+  readonly rewrite?: string;
+  /** Timeout, retry and circuit breaker towards the upstream; each field replaces the API's. */
+  readonly resilience?: ResilienceSettings;
   readonly source: SourceLocation;
 }
 
@@ -71,6 +137,17 @@ export interface ApiDefinition {
   readonly visibility: 'private' | 'partner' | 'public';
   readonly auth: { readonly type: 'apiKey'; readonly header: string } | { readonly type: 'none' };
   readonly routes: readonly RouteDefinition[];
+  /** API-level policies (docs/gateway-policies.md). */
+  readonly policies: PolicySettings;
+  readonly description?: string;
+  /** Host names the API answers on (`api.example.com`, `*.example.com`); absent: any host. */
+  readonly hosts?: readonly string[];
+  readonly versioning?: ApiVersioning;
+  /** Private APIs: CIDR ranges callers must come from, e.g. 10.0.0.0/8. */
+  readonly networks?: readonly string[];
+  /** Partner APIs: the partner consumers allowed to call. */
+  readonly partners?: readonly string[];
+  readonly resilience?: ResilienceSettings;
   readonly source: SourceLocation;
 }
 
@@ -81,6 +158,7 @@ export type TriggerDefinition =
       readonly path: string;
       /** `sync` waits for the run and answers its output; `async` answers 202 with the run id. */
       readonly mode: 'sync' | 'async';
+      readonly signature?: WebhookSignature;
       readonly source: SourceLocation;
     }
   | {
@@ -90,7 +168,8 @@ export type TriggerDefinition =
       /** The trigger data each scheduled run starts with (a JSONata expression, evaluated per fire). */
       readonly input?: string;
       readonly source: SourceLocation;
-    };
+    }
+  | ExtraTriggerDefinition;
 
 export type StepDefinition =
   | {
@@ -111,8 +190,13 @@ export type StepDefinition =
        * operation's parameters (path, query, header) plus `body`.
        */
       readonly input?: string;
+      /** Replaces the flow's retry policy for this step. */
+      readonly retry?: { readonly attempts: number; readonly backoffMs: number };
+      /** Saga: the call that undoes this step; run, newest first, when the run dies after it. */
+      readonly compensate?: { readonly system: string; readonly operation: string; readonly input?: string };
       readonly source: SourceLocation;
-    };
+    }
+  | ExtraStepDefinition;
 
 export interface FlowDefinition {
   readonly name: string;
@@ -122,6 +206,7 @@ export interface FlowDefinition {
   /** JSONata expression over `{ trigger, steps }` giving the run's output (the sync response). */
   readonly output?: string;
   readonly retry: { readonly attempts: number; readonly backoffMs: number };
+  readonly control?: FlowControl;
   /** Hash of the flow's definition; a changed file makes a new version. */
   readonly version: string;
   readonly source: SourceLocation;

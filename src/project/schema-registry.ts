@@ -46,6 +46,8 @@ function compileAll(): Map<FileKind, ValidateFunction> {
     allErrors: true,
     strict: true,
     strictRequired: false,
+    // `type: [object, boolean]` (a JSON Schema value) and `type: [string, array]` are intended.
+    allowUnionTypes: true,
     discriminator: true,
     verbose: true,
   });

@@ -1,11 +1,18 @@
 import { type Kysely, sql } from 'kysely';
 import { ConfluxError } from '../errors/index.ts';
 import { createApiKeyRepository } from './api-key-repository.ts';
+import { createAuditRepository } from './audit-repository.ts';
+import { createEngineStateRepository } from './engine-state-repository.ts';
 import { connectPostgres, isPostgresUrl } from './connect-postgres.ts';
 import { connectSqlite } from './connect-sqlite.ts';
 import type { Database } from './db-schema.ts';
+import { createFlowPauseRepository } from './flow-pause-repository.ts';
+import { createFlowVersionRepository } from './flow-version-repository.ts';
+import { createPayloadRepository } from './payload-repository.ts';
+import { createRunMaintenanceRepository } from './run-maintenance-repository.ts';
 import { migrate } from './migrate.ts';
 import { createRunRepository } from './run-repository.ts';
+import { createQuotaRepository } from './quota-repository.ts';
 import { createScheduleRepository } from './schedule-repository.ts';
 import { createSecretRepository } from './secret-repository.ts';
 import { guardRepository, type StoreTarget, translateStoreError } from './store-errors.ts';
@@ -46,6 +53,13 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     secrets: guardRepository(target, createSecretRepository(db)),
     runs: guardRepository(target, createRunRepository(db, target.dialect)),
     schedules: guardRepository(target, createScheduleRepository(db)),
+    quotas: guardRepository(target, createQuotaRepository(db)),
+    audit: guardRepository(target, createAuditRepository(db)),
+    flowVersions: guardRepository(target, createFlowVersionRepository(db)),
+    payloads: guardRepository(target, createPayloadRepository(db)),
+    flowPauses: guardRepository(target, createFlowPauseRepository(db)),
+    runMaintenance: guardRepository(target, createRunMaintenanceRepository(db)),
+    engine: guardRepository(target, createEngineStateRepository(db, target.dialect)),
     async ping() {
       try {
         await sql`select 1`.execute(db);

@@ -7,6 +7,17 @@
  * epoch milliseconds (`bigint`, read back as numbers).
  */
 import type { Generated } from 'kysely';
+import type { AuditEventsTable } from './audit-types.ts';
+import type { QuotaCountersTable } from './quota-types.ts';
+import type {
+  EngineDedupTable,
+  EngineEventsTable,
+  EngineKvTable,
+  EngineRatesTable,
+  EngineSlotsTable,
+  EngineWaitsTable,
+} from './engine-state-tables.ts';
+import type { FlowPausesTable, FlowVersionsTable, PayloadsTable } from './history-tables.ts';
 
 /** JSON encoded as text: written with JSON.stringify, read with JSON.parse (see json-column.ts). */
 export type JsonText = string;
@@ -57,6 +68,10 @@ export interface RunsTable {
   available_at: number;
   lease_owner: string | null;
   lease_expires_at: number | null;
+  /** Claim order among due runs, highest first (flow control `priority`). */
+  priority: Generated<number>;
+  /** How often the run was replayed; steps executed after the n-th replay use a fresh idempotency scope. */
+  replays: Generated<number>;
 }
 
 export interface StepsTable {
@@ -84,4 +99,15 @@ export interface Database {
   runs: RunsTable;
   steps: StepsTable;
   schedule_fires: ScheduleFiresTable;
+  engine_waits: EngineWaitsTable;
+  engine_dedup: EngineDedupTable;
+  engine_kv: EngineKvTable;
+  engine_slots: EngineSlotsTable;
+  engine_rates: EngineRatesTable;
+  engine_events: EngineEventsTable;
+  quota_counters: QuotaCountersTable;
+  audit_events: AuditEventsTable;
+  flow_versions: FlowVersionsTable;
+  payloads: PayloadsTable;
+  flow_pauses: FlowPausesTable;
 }

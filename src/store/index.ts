@@ -1,4 +1,17 @@
 export { createStore } from './create-store.ts';
+export type { QuotaIncrement, QuotaRepository } from './quota-types.ts';
+export type { AuditFilter, AuditRecord, AuditRepository } from './audit-types.ts';
+export type {
+  FlowPauseRecord,
+  FlowPauseRepository,
+  FlowVersionRecord,
+  FlowVersionRepository,
+  PayloadRepository,
+  QueueStats,
+  ReplayRequest,
+  RunMaintenanceRepository,
+} from './history-types.ts';
+export type { EngineStateRepository, EventRecord, SlotMode, WaitRecord } from './engine-state-types.ts';
 export type {
   ApiKeyRecord,
   ApiKeyRepository,

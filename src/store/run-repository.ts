@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './db-schema.ts';
 import { encodeJson } from './json-column.ts';
 import { decodeRunCursor, encodeRunCursor } from './run-cursor.ts';
+import { applyRunFilter } from './run-filter.ts';
 import { toRunRecord, toStepRecord } from './run-rows.ts';
 import type { Dialect, RunRecord, RunRepository, RunStatus } from './types.ts';
 
@@ -40,6 +41,7 @@ export function createRunRepository(db: Kysely<Database>, dialect: Dialect): Run
           updated_at: now,
           finished_at: null,
           available_at: run.availableAt ?? now,
+          priority: run.priority ?? 0,
           lease_owner: null,
           lease_expires_at: null,
         })
@@ -55,9 +57,7 @@ export function createRunRepository(db: Kysely<Database>, dialect: Dialect): Run
 
     async list(filter) {
       const limit = Math.min(Math.max(Math.trunc(filter.limit ?? DEFAULT_PAGE), 1), MAX_PAGE);
-      let query = db.selectFrom('runs').selectAll();
-      if (filter.flow !== undefined) query = query.where('flow', '=', filter.flow);
-      if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+      let query = applyRunFilter(db.selectFrom('runs').selectAll(), filter);
       if (filter.before !== undefined) {
         const cursor = decodeRunCursor(filter.before);
         query = query.where((eb) =>
@@ -91,6 +91,9 @@ export function createRunRepository(db: Kysely<Database>, dialect: Dialect): Run
             eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<=', now)]),
           ]),
         )
+        // Runs of a paused flow stay queued until it is resumed.
+        .where('flow', 'not in', db.selectFrom('flow_pauses').select('flow'))
+        .orderBy('priority', 'desc')
         .orderBy('available_at')
         .orderBy('created_at')
         .orderBy('id')

@@ -21,6 +21,7 @@ export function toRunRecord(row: Selectable<RunsTable>): RunRecord {
     availableAt: row.available_at,
     leaseOwner: row.lease_owner,
     leaseExpiresAt: row.lease_expires_at,
+    replays: row.replays,
   };
 }
 

@@ -4,6 +4,16 @@
  * columns are passed as plain values and (de)serialised inside the store.
  */
 
+import type { AuditRepository } from './audit-types.ts';
+import type { EngineStateRepository } from './engine-state-types.ts';
+import type {
+  FlowPauseRepository,
+  FlowVersionRepository,
+  PayloadRepository,
+  RunMaintenanceRepository,
+} from './history-types.ts';
+import type { QuotaRepository } from './quota-types.ts';
+
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface ApiKeyRecord {
@@ -70,6 +80,8 @@ export interface RunRecord {
   readonly availableAt: number;
   readonly leaseOwner: string | null;
   readonly leaseExpiresAt: number | null;
+  /** How often the run was replayed from the dead letter (0 for an original run). */
+  readonly replays: number;
 }
 
 export type StepStatus = 'succeeded' | 'failed';
@@ -89,6 +101,12 @@ export interface StepRecord {
 export interface RunFilter {
   readonly flow?: string;
   readonly status?: RunStatus;
+  readonly correlationId?: string;
+  readonly flowVersion?: string;
+  readonly triggerType?: string;
+  /** Created at or after / before these epoch-ms times. */
+  readonly createdAfter?: number;
+  readonly createdBefore?: number;
   readonly limit?: number;
   /** Opaque cursor from a previous page (the last run's createdAt and id). */
   readonly before?: string;
@@ -98,6 +116,8 @@ export interface RunRepository {
   create(
     run: Pick<RunRecord, 'id' | 'flow' | 'flowVersion' | 'triggerType' | 'input' | 'correlationId'> & {
       readonly availableAt?: number;
+      /** Claim order among due runs, highest first (default 0). */
+      readonly priority?: number;
     },
   ): Promise<RunRecord>;
   get(id: string): Promise<RunRecord | undefined>;
@@ -141,6 +161,16 @@ export interface Store {
   readonly secrets: SecretRepository;
   readonly runs: RunRepository;
   readonly schedules: ScheduleRepository;
+  readonly flowVersions: FlowVersionRepository;
+  readonly payloads: PayloadRepository;
+  readonly flowPauses: FlowPauseRepository;
+  readonly runMaintenance: RunMaintenanceRepository;
+  /** Waits, dedup ids, trigger state, flow-control slots and rates, the event outbox. */
+  readonly engine: EngineStateRepository;
+  /** Gateway quota counters (src/gateway/policies/quota). */
+  readonly quotas: QuotaRepository;
+  /** The audit trail (partner API calls; audit-types.ts). */
+  readonly audit: AuditRepository;
   /** Resolves when the database answers; throws STORE_UNAVAILABLE otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -2,7 +2,8 @@
  * A system's operations as read from its API description: everything the gateway, the engine,
  * the mock server and (later) agent tools need to call or imitate an operation.
  */
-import type { JsonSchema } from '../project/index.ts';
+import type { SoapBinding } from '../adapters/index.ts';
+import type { JsonSchema, SystemPagination } from '../project/index.ts';
 
 export interface OperationParameter {
   readonly name: string;
@@ -35,12 +36,36 @@ export interface Operation {
   readonly responses: readonly OperationResponse[];
   /** JSON Schema of the operation's input: `{ <param>: ..., body: ... }`. */
   readonly inputSchema: JsonSchema;
+  /** WSDL operations: the body goes out as a SOAP envelope and comes back as JSON. */
+  readonly soap?: SoapBinding;
+  /** AsyncAPI operations: a message channel instead of an HTTP path. */
+  readonly channel?: ChannelBinding;
+  /** How a list operation pages (declared in the system file, or detected from the description). */
+  readonly pagination?: PaginationStyle;
 }
 
+/**
+ * An AsyncAPI operation seen from Conflux: `publish` sends to the channel (a publish step),
+ * `subscribe` receives from it (an event trigger). `method` is PUBLISH or SUBSCRIBE, `path` the address.
+ */
+export interface ChannelBinding {
+  readonly address: string;
+  readonly action: 'publish' | 'subscribe';
+  /** Protocols of the document's servers (mqtt, amqp, kafka, ws...). */
+  readonly protocols: readonly string[];
+  readonly messages: readonly string[];
+  readonly payloadSchema?: JsonSchema;
+}
+
+/** Pagination styles an operation can declare; see src/systems/pagination. */
+export type PaginationStyle = SystemPagination;
+
 export interface SystemDescription {
+  /** Which kind of document described the system. */
+  readonly kind: 'openapi' | 'asyncapi' | 'wsdl';
   readonly title: string;
   readonly version: string;
-  /** OpenAPI version of the source document: '2.0', '3.0.x', '3.1.x'. */
+  /** Version of the source document: OpenAPI '2.0'/'3.0.x'/'3.1.x', AsyncAPI '2.6.0'/'3.0.0', WSDL '1.1'. */
   readonly specVersion: string;
   readonly servers: readonly string[];
   readonly operations: ReadonlyMap<string, Operation>;
@@ -61,6 +86,11 @@ export interface CallOptions {
   /** Sent as `Idempotency-Key` so that a retried call is safe where the system supports it. */
   readonly idempotencyKey?: string;
   readonly signal?: AbortSignal;
+  /**
+   * GET this URL (a next page the system handed out) with the operation's auth, timeout and
+   * retries instead of building the request from the input. Must be on the system's origin.
+   */
+  readonly url?: string;
 }
 
 /** Calls system operations by name: `call('inventory', 'checkStock', { sku: 'A1' })`. */
@@ -71,4 +101,15 @@ export interface SystemCaller {
     input: Record<string, unknown>,
     options: CallOptions,
   ): Promise<SystemResponse>;
+  /**
+   * A SUBSCRIBE operation (AsyncAPI channel) as a trigger source, in the engine's TriggerSource
+   * shape. `name` identifies the subscriber durably (e.g. `<flow>:<trigger index>`).
+   */
+  subscribe?(system: string, operation: string, name: string): ChannelSubscription;
+}
+
+/** What `subscribe` fires per message; the promise resolves once the run is stored (then the message is acked). */
+export interface ChannelSubscription {
+  start(fire: (input: unknown, meta: { readonly id?: string; readonly correlationId?: string }) => Promise<void>): Promise<void>;
+  stop(): Promise<void>;
 }

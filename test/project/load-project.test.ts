@@ -20,6 +20,7 @@ describe('loadProject on a valid project', () => {
       gateway: { host: '0.0.0.0', port: 9080 },
       admin: { host: '127.0.0.1', port: 8081 },
       shutdownTimeoutMs: 2000,
+      retention: { succeeded: 7 * 86_400_000, failed: 30 * 86_400_000, dead: 30 * 86_400_000 },
     });
   });
 

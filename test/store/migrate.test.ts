@@ -12,9 +12,12 @@ import type { Migration } from '../../src/store/migrations/migration.ts';
 import type { Dialect } from '../../src/store/types.ts';
 import { type MakeTarget, makePostgresTarget, makeSqliteTarget, skipPostgres } from './targets.ts';
 
+const knownVersions = migrations.map((migration) => migration.version);
+const brokenVersion = Math.max(...knownVersions) + 1;
+
 // Creates a table, then fails: the whole migration transaction must roll back.
 const broken: Migration = {
-  version: 2,
+  version: brokenVersion,
   name: 'broken',
   async up(db) {
     await db.schema.createTable('half_done').addColumn('id', 'integer').execute();
@@ -37,18 +40,18 @@ for (const [dialect, makeTarget, skip] of [
       const target = await makeTarget();
       const { db } = connect(dialect, target.options);
       try {
-        assert.deepEqual(await migrate(db, dialect, target.options.schema, migrations), [1]);
+        assert.deepEqual(await migrate(db, dialect, target.options.schema, migrations), knownVersions);
         await assert.rejects(
           migrate(db, dialect, target.options.schema, [...migrations, broken]),
           (error: unknown) =>
             error instanceof ConfluxError &&
             error.code === 'STORE_MIGRATION_FAILED' &&
-            error.details.version === 2,
+            error.details.version === brokenVersion,
         );
         const versions = await target.query('select version from conflux_migrations');
         assert.deepEqual(
-          versions.map((row) => Number(row.version)),
-          [1],
+          versions.map((row) => Number(row.version)).sort((a, b) => a - b),
+          knownVersions,
         );
         await assert.rejects(
           target.query('select * from half_done'),

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConfluxError } from '../../src/errors/index.ts';
 import { createStore, type RunRecord, type Store } from '../../src/store/index.ts';
+import { migrations } from '../../src/store/migrations/index.ts';
 import type { MakeTarget, StoreTarget } from './targets.ts';
 
 const LEASE = 1000;
@@ -64,7 +65,7 @@ export function describeStoreContract(
         const versions = await target.query('select version, name from conflux_migrations order by version');
         assert.deepEqual(
           versions.map((row) => [Number(row.version), row.name]),
-          [[1, 'initial']],
+          [...migrations].sort((a, b) => a.version - b.version).map((migration) => [migration.version, migration.name]),
         );
       } finally {
         await target.dispose();

@@ -7,7 +7,7 @@ const RETRYABLE_STATUSES = new Set([408, 425, 429]);
 
 /**
  * `call`: evaluates `input` into the operation's parameters and calls the system with the
- * idempotency key `<runId>:<stepId>`, stable across retries and resumes, so the system can
+ * idempotency key `<runId>:<stepKey>` (`loop[3].reserve` inside a foreach), stable across retries and resumes, so the system can
  * recognise a repeat of a call whose answer we lost.
  */
 export const compileCallStep: StepFactory<'call'> = (definition, { where }) => {
@@ -35,7 +35,7 @@ export const compileCallStep: StepFactory<'call'> = (definition, { where }) => {
       const parameters = value as Record<string, unknown>;
       const response = await runtime.systems.call(definition.system, definition.operation, parameters, {
         correlationId: runtime.correlationId,
-        idempotencyKey: `${runtime.runId}:${definition.id}`,
+        idempotencyKey: `${runtime.runId}:${runtime.stepKey}`,
         traceparent: runtime.traceparent,
         signal: runtime.signal,
       });

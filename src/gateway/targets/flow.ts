@@ -2,6 +2,7 @@ import { ConfluxError } from '../../errors/index.ts';
 import { formatTraceparent } from '../../observability/index.ts';
 import type { TargetHandler } from '../config.ts';
 import type { FlowRunner } from '../ports.ts';
+import { bufferedJson } from '../policies/body.ts';
 import { readJsonBody } from '../read-body.ts';
 import { sendJson } from '../respond.ts';
 
@@ -21,7 +22,7 @@ export interface FlowTargetOptions {
  */
 export function createFlowTarget(options: FlowTargetOptions): TargetHandler {
   return async (ctx) => {
-    const body = await readJsonBody(ctx.req, options.maxBodyBytes);
+    const body = ctx.body === undefined ? await readJsonBody(ctx.req, options.maxBodyBytes) : bufferedJson(ctx);
     const input = {
       body,
       params: ctx.params,

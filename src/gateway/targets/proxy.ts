@@ -1,10 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { errors as undiciErrors } from 'undici';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Dispatcher, errors as undiciErrors } from 'undici';
 import { ConfluxError } from '../../errors/index.ts';
 import { formatTraceparent } from '../../observability/index.ts';
+import type { RetrySettings } from '../../project/index.ts';
 import type { TargetHandler } from '../config.ts';
 import type { RequestContext } from '../context.ts';
+import type { CircuitBreaker } from '../resilience/circuit-breaker.ts';
+import { isRetryableStatus, mayRetry, retryDelay } from '../resilience/retry.ts';
 import type { UpstreamPools } from '../upstream-pools.ts';
 
 /** RFC 9110 §7.6.1: headers meaningful for one connection only, never forwarded. */
@@ -23,6 +27,10 @@ const HOP_BY_HOP = new Set([
 
 export interface ProxyTargetOptions {
   readonly pools: UpstreamPools;
+  /** Retries of requests that are safe to repeat; absent or attempts 1: none. */
+  readonly retry?: RetrySettings | undefined;
+  /** The upstream's circuit breaker, when the route configures one. */
+  readonly breaker?: CircuitBreaker | undefined;
   /** Resolved per request, so a reload or credential rotation applies to the next call. */
   resolve(ctx: RequestContext): Promise<{
     origin: string;
@@ -33,36 +41,89 @@ export interface ProxyTargetOptions {
   }>;
 }
 
+/**
+ * Forwards a request to its upstream and streams the answer back. Bodies stream both ways
+ * (never buffered here, unless a policy already buffered the request body into ctx.body);
+ * the upstream's own status, headers (minus hop-by-hop ones) and body pass through unchanged.
+ * Timeouts are 504, connection failures 502, an open circuit 503.
+ */
 export function createProxyTarget(options: ProxyTargetOptions): TargetHandler {
+  const { retry, breaker } = options;
   return async (ctx) => {
     const upstream = await options.resolve(ctx);
     const headers = forwardHeaders(ctx);
     Object.assign(headers, upstream.headers);
-    const hasBody = ctx.req.headers['content-length'] !== undefined || ctx.req.headers['transfer-encoding'] !== undefined;
+    const length = ctx.req.headers['content-length'];
+    const streamed =
+      ctx.body === undefined &&
+      ((length !== undefined && length !== '0') || ctx.req.headers['transfer-encoding'] !== undefined);
+    if (ctx.body !== undefined) headers['content-length'] = String(ctx.body.length);
+    // A streamed body is gone after one attempt, so only body-less or buffered requests retry.
+    const attempts =
+      retry !== undefined && !streamed && mayRetry(upstream.method, ctx.req.headers) ? retry.attempts : 1;
+    const pool = options.pools.get(upstream.origin);
     const started = performance.now();
-    let response: Awaited<ReturnType<ReturnType<UpstreamPools['get']>['request']>>;
-    try {
-      response = await options.pools.get(upstream.origin).request({
-        method: upstream.method as 'GET',
-        path: upstream.path,
-        headers,
-        body: hasBody ? ctx.req : null,
-        headersTimeout: upstream.timeoutMs,
-        bodyTimeout: upstream.timeoutMs,
-      });
-    } catch (error) {
-      throw upstreamError(error, upstream.origin);
-    } finally {
+    for (let attempt = 1; ; attempt++) {
+      if (breaker !== undefined && !breaker.tryAcquire()) throw circuitOpen(ctx, upstream.origin, breaker);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await pool.request({
+          method: upstream.method as Dispatcher.HttpMethod,
+          path: upstream.path,
+          headers,
+          // A policy that had to read the body (threat protection, validation, a transform) left it in ctx.body.
+          body: ctx.body ?? (streamed ? ctx.req : null),
+          headersTimeout: upstream.timeoutMs,
+          bodyTimeout: upstream.timeoutMs,
+        });
+      } catch (error) {
+        breaker?.onFailure();
+        const delay =
+          attempt < attempts && retry !== undefined ? retryDelay(attempt, retry, undefined) : undefined;
+        if (delay !== undefined) {
+          await sleep(delay);
+          continue;
+        }
+        ctx.upstreamMs = performance.now() - started;
+        throw upstreamError(error, upstream.origin);
+      }
+      if (response.statusCode >= 500) breaker?.onFailure();
+      else breaker?.onSuccess();
+      if (attempt < attempts && retry !== undefined && isRetryableStatus(response.statusCode)) {
+        const delay = retryDelay(attempt, retry, single(response.headers['retry-after']));
+        if (delay !== undefined) {
+          await response.body.dump();
+          await sleep(delay);
+          continue;
+        }
+      }
       ctx.upstreamMs = performance.now() - started;
-    }
-    ctx.res.writeHead(response.statusCode, responseHeaders(response.headers));
-    try {
-      await pipeline(response.body, ctx.res);
-    } catch (error) {
-      // Headers are out: the client sees a cut stream, and the log says why.
-      throw upstreamError(error, upstream.origin);
+      ctx.res.writeHead(response.statusCode, responseHeaders(response.headers));
+      try {
+        await pipeline(response.body, ctx.res);
+      } catch (error) {
+        // Headers are out: the client sees a cut stream, and the log says why.
+        throw upstreamError(error, upstream.origin);
+      }
+      return;
     }
   };
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function circuitOpen(ctx: RequestContext, origin: string, breaker: CircuitBreaker): ConfluxError {
+  const seconds = Math.max(1, Math.ceil(breaker.retryAfterMs() / 1000));
+  ctx.res.setHeader('retry-after', String(seconds));
+  return new ConfluxError(
+    'GATEWAY_CIRCUIT_OPEN',
+    `The circuit to ${origin} is open after repeated failures; retry in ${seconds} s.`,
+    {
+      details: { upstream: origin, retryAfterSeconds: seconds },
+    },
+  );
 }
 
 function forwardHeaders(ctx: RequestContext): Record<string, string> {

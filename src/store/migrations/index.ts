@@ -1,7 +1,14 @@
 import { initial } from './0001-initial.ts';
+import { runHistory } from './0015-run-history.ts';
+import { flowVersions } from './0016-flow-versions.ts';
+import { payloads } from './0017-payloads.ts';
+import { flowPauses } from './0018-flow-pauses.ts';
+import { engineState } from './0010-engine-state.ts';
+import { quotaCounters } from './0020-quota-counters.ts';
+import { auditEvents } from './0040-audit-events.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
 /** Every migration, in version order. Add a new file and one line here; never edit a released one. */
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, engineState, runHistory, flowVersions, payloads, flowPauses, quotaCounters, auditEvents];

@@ -1,13 +1,19 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { ConfluxError } from '../../errors/index.ts';
 import type { Logger, Metrics } from '../../observability/index.ts';
 import type { SystemDefinition } from '../../project/index.ts';
-import type { SystemCaller, SystemDescription, SystemResponse } from '../types.ts';
+import type { BrokerClients } from '../../adapters/index.ts';
+import type { Operation, SystemCaller, SystemDescription, SystemResponse } from '../types.ts';
 import { buildHttpRequest, type HttpRequest } from './build-http-request.ts';
 import { createInputChecker } from './input-validation.ts';
-import { resolveCredentials } from './resolve-credentials.ts';
+import type { ConnectionHealthTracker } from '../auth/connection-health.ts';
+import type { TokenManager } from '../auth/token-manager.ts';
+import { type Credentials, resolveCredentials } from './resolve-credentials.ts';
 import { isRetryableStatus, retryDelay } from './retry-delay.ts';
+import { publishToChannel, subscribeToChannel } from './channel-exchange.ts';
+import { buildSoapRequest, readSoapAnswer } from './soap-exchange.ts';
 
 export interface SystemCallerOptions {
   readonly systems: ReadonlyMap<string, SystemDefinition>;
@@ -17,6 +23,12 @@ export interface SystemCallerOptions {
   resolveSecret(name: string): Promise<string>;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** OAuth systems: their tokens (single-flight, shared through the vault). */
+  readonly tokens?: TokenManager;
+  /** Where 401s mark a connection invalid. */
+  readonly health?: ConnectionHealthTracker;
+  /** AsyncAPI systems: broker connections for publish operations and channel triggers. */
+  readonly brokers?: BrokerClients;
 }
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
@@ -32,15 +44,23 @@ type Attempt =
  * (network errors, timeouts, 408/429/5xx; only idempotent methods or calls with an idempotency
  * key) with backoff or the system's Retry-After. Answers 2xx; anything else throws.
  */
-export function createSystemCaller(options: SystemCallerOptions): SystemCaller & { close(): Promise<void> } {
+export function createSystemCaller(
+  options: SystemCallerOptions,
+): SystemCaller & { subscribe: NonNullable<SystemCaller['subscribe']>; close(): Promise<void> } {
   const pools = new Map<string, Pool>();
   const checkInput = createInputChecker();
 
-  const poolFor = (origin: string): Pool => {
-    let pool = pools.get(origin);
+  // One pool per origin, and per client certificate for mTLS: a rotated certificate gets a new pool.
+  const poolFor = (origin: string, tls: Credentials['tls']): Pool => {
+    const key = tls === undefined ? origin : `${origin}#${createHash('sha256').update(tls.cert).update(tls.key).digest('hex')}`;
+    let pool = pools.get(key);
     if (pool === undefined) {
-      pool = new Pool(origin, { connections: 64, keepAliveTimeout: 10_000 });
-      pools.set(origin, pool);
+      pool = new Pool(origin, {
+        connections: 64,
+        keepAliveTimeout: 10_000,
+        ...(tls === undefined ? {} : { connect: { cert: tls.cert, key: tls.key, ...(tls.ca === undefined ? {} : { ca: tls.ca }) } }),
+      });
+      pools.set(key, pool);
     }
     return pool;
   };
@@ -49,11 +69,12 @@ export function createSystemCaller(options: SystemCallerOptions): SystemCaller &
     request: HttpRequest,
     timeoutMs: number,
     signal: AbortSignal | undefined,
+    tls?: Credentials['tls'],
   ): Promise<Attempt> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const combined = signal === undefined ? timeout : AbortSignal.any([timeout, signal]);
     try {
-      const answer = await poolFor(request.origin).request({
+      const answer = await poolFor(request.origin, tls).request({
         path: request.path,
         method: request.method as 'GET',
         headers: request.headers,
@@ -74,29 +95,45 @@ export function createSystemCaller(options: SystemCallerOptions): SystemCaller &
     }
   }
 
+  function lookup(systemName: string, operationId: string) {
+    const system = options.systems.get(systemName);
+    const description = options.descriptions.get(systemName);
+    const baseUrl = options.baseUrls.get(systemName);
+    if (system === undefined || description === undefined || baseUrl === undefined) {
+      throw new ConfluxError('SYSTEM_NOT_FOUND', `No system named "${systemName}" is configured.`, {
+        details: { system: systemName },
+      });
+    }
+    const operation: Operation | undefined = description.operations.get(operationId);
+    if (operation === undefined) {
+      const known = [...description.operations.keys()].slice(0, 10).join(', ');
+      throw new ConfluxError(
+        'SYSTEM_OPERATION_NOT_FOUND',
+        `System "${systemName}" has no operation "${operationId}"; known: ${known}.`,
+        {
+          details: { system: systemName, operation: operationId },
+        },
+      );
+    }
+    return { system, baseUrl, operation };
+  }
+
   return {
-    async call(systemName, operationId, rawInput, callOptions) {
-      const system = options.systems.get(systemName);
-      const description = options.descriptions.get(systemName);
-      const baseUrl = options.baseUrls.get(systemName);
-      if (system === undefined || description === undefined || baseUrl === undefined) {
-        throw new ConfluxError('SYSTEM_NOT_FOUND', `No system named "${systemName}" is configured.`, {
-          details: { system: systemName },
+    subscribe(systemName, operationId, name) {
+      const { baseUrl, operation } = lookup(systemName, operationId);
+      if (operation.channel?.action !== 'subscribe') {
+        throw new ConfluxError('SYSTEM_OPERATION_NOT_FOUND', `${systemName}.${operationId} is not a channel Conflux can receive from (a SUBSCRIBE operation of an AsyncAPI system).`, {
+          details: { system: systemName, operation: operationId },
         });
       }
-      const operation = description.operations.get(operationId);
-      if (operation === undefined) {
-        const known = [...description.operations.keys()].slice(0, 10).join(', ');
-        throw new ConfluxError(
-          'SYSTEM_OPERATION_NOT_FOUND',
-          `System "${systemName}" has no operation "${operationId}"; known: ${known}.`,
-          {
-            details: { system: systemName, operation: operationId },
-          },
-        );
-      }
+      return subscribeToChannel(options.brokers, baseUrl, operation.channel, { system: systemName, operation: operationId, name });
+    },
+
+    async call(systemName, operationId, rawInput, callOptions) {
+      const { system, baseUrl, operation } = lookup(systemName, operationId);
       const where = `${systemName}.${operationId}`;
-      const { input, errors } = checkInput(operation, rawInput);
+      // A followed page URL carries its own parameters; the operation's input schema does not apply.
+      const { input, errors } = callOptions.url === undefined ? checkInput(operation, rawInput) : { input: {}, errors: [] };
       if (errors.length > 0) {
         const summary = errors.map((error) => `${error.field || 'input'} ${error.message}`).join('; ');
         throw new ConfluxError('SYSTEM_REQUEST_INVALID', `Input for ${where} is invalid: ${summary}.`, {
@@ -104,18 +141,56 @@ export function createSystemCaller(options: SystemCallerOptions): SystemCaller &
         });
       }
 
-      const credentials = await resolveCredentials(system.auth, options.resolveSecret);
-      const built = buildHttpRequest(baseUrl, operation, input, credentials);
-      const headers: Record<string, string> = { ...built.headers, 'x-request-id': callOptions.correlationId };
-      if (callOptions.traceparent !== undefined) headers.traceparent = callOptions.traceparent;
-      if (callOptions.idempotencyKey !== undefined) headers['idempotency-key'] = callOptions.idempotencyKey;
-      const request = { ...built, headers };
+      if (operation.channel !== undefined) {
+        if (operation.channel.action !== 'publish') {
+          throw new ConfluxError('SYSTEM_REQUEST_INVALID', `${where} is a channel Conflux receives from; use it as a \`message\` trigger, not a call.`, {
+            details: { system: systemName, operation: operationId, retryable: false },
+          });
+        }
+        const headers: Record<string, string> = { 'x-request-id': callOptions.correlationId };
+        if (callOptions.idempotencyKey !== undefined) headers['idempotency-key'] = callOptions.idempotencyKey;
+        return publishToChannel(options.brokers, baseUrl, operation.channel, input, where, headers);
+      }
+      const prepare = async (rejected?: string) => {
+        const credentials = await resolveCredentials(system.auth, options.resolveSecret, {
+          system: systemName,
+          ...(options.tokens === undefined ? {} : { tokens: options.tokens }),
+          ...(rejected === undefined ? {} : { rejected }),
+        });
+        const built =
+          callOptions.url !== undefined
+            ? buildFollowRequest(baseUrl, callOptions.url, credentials, where)
+            : operation.soap === undefined
+              ? buildHttpRequest(baseUrl, operation, input, credentials)
+              : buildSoapRequest(baseUrl, operation.soap, input.body, credentials);
+        const headers: Record<string, string> = { ...built.headers, 'x-request-id': callOptions.correlationId };
+        if (callOptions.traceparent !== undefined) headers.traceparent = callOptions.traceparent;
+        if (callOptions.idempotencyKey !== undefined) headers['idempotency-key'] = callOptions.idempotencyKey;
+        if (credentials.sign !== undefined) Object.assign(headers, credentials.sign(built));
+        return { request: { ...built, headers }, credentials };
+      };
+      let { request, credentials } = await prepare();
+      let refreshedAfter401 = false;
       const retrySafe = IDEMPOTENT_METHODS.has(operation.method) || callOptions.idempotencyKey !== undefined;
       const attempts = retrySafe ? Math.max(1, system.retry.attempts) : 1;
 
       for (let tryNumber = 1; ; tryNumber += 1) {
         const started = performance.now();
-        const result = await attempt(request, system.timeoutMs, callOptions.signal);
+        const raw = await attempt(request, system.timeoutMs, callOptions.signal, credentials.tls);
+        if (raw.kind === 'answer' && raw.response.status === 401 && credentials.token !== undefined) {
+          if (!refreshedAfter401) {
+            // The token may have been revoked early: one refresh and one retry, not counted as a try.
+            refreshedAfter401 = true;
+            ({ request, credentials } = await prepare(credentials.token));
+            tryNumber -= 1;
+            continue;
+          }
+          options.health?.set(systemName, 'invalid', `${where} refused a fresh token with HTTP 401`);
+        }
+        const result: Attempt =
+          operation.soap !== undefined && raw.kind === 'answer'
+            ? { ...raw, response: readSoapAnswer(raw.response, where, { system: systemName, operation: operationId }) }
+            : raw;
         const seconds = (performance.now() - started) / 1000;
         const ok = result.kind === 'answer' && result.response.status >= 200 && result.response.status < 300;
         const outcome = result.kind === 'timeout' ? 'timeout' : ok ? 'ok' : 'error';
@@ -134,7 +209,10 @@ export function createSystemCaller(options: SystemCallerOptions): SystemCaller &
           },
           'system call',
         );
-        if (ok) return result.response;
+        if (ok) {
+          if (credentials.token !== undefined) options.health?.set(systemName, 'ok');
+          return result.response;
+        }
         const retryable = result.kind !== 'answer' || isRetryableStatus(result.response.status);
         if (retryable && tryNumber < attempts) {
           const retryAfter = result.kind === 'answer' ? result.retryAfter : undefined;
@@ -161,6 +239,28 @@ export function createSystemCaller(options: SystemCallerOptions): SystemCaller &
       pools.clear();
       await Promise.all(closing);
     },
+  };
+}
+
+/**
+ * A GET of a page URL the system handed out (Link header, next URL in the body). It must be on
+ * the system's own origin: the system's credentials never go to another host.
+ */
+function buildFollowRequest(baseUrl: string, url: string, credentials: Credentials, where: string): HttpRequest {
+  const base = new URL(baseUrl);
+  const target = new URL(url, base);
+  if (target.origin !== base.origin) {
+    throw new ConfluxError('SYSTEM_REQUEST_INVALID', `${where}: next page ${target.origin}${target.pathname} is not on the system's origin ${base.origin}; not followed.`, {
+      details: { origin: target.origin, expected: base.origin, retryable: false },
+    });
+  }
+  for (const [name, value] of Object.entries(credentials.query)) target.searchParams.set(name, value);
+  return {
+    origin: target.origin,
+    path: `${target.pathname}${target.search}`,
+    logPath: target.pathname,
+    method: 'GET',
+    headers: { accept: 'application/json', ...credentials.headers },
   };
 }
 

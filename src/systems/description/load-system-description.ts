@@ -1,4 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
+import { detectDescriptionKind } from '../import/detect-kind.ts';
+import { loadAsyncApiDescription } from '../import/load-asyncapi-description.ts';
+import { loadWsdlDescription } from '../import/load-wsdl-description.ts';
 import type { SystemDescription } from '../types.ts';
 import { dereferenceDocument } from './dereference-document.ts';
 import { createSchemaMaterializer } from './materialize-schema.ts';
@@ -11,11 +14,15 @@ import { createDescriptionWarnings } from './warnings.ts';
 
 /**
  * Reads an OpenAPI 2.0 / 3.0 / 3.1 document (JSON or YAML) with its relative-file references and
- * returns its operations as plain JSON Schema, ready for validation, mocking and calling.
+ * returns its operations as plain JSON Schema, ready for validation, mocking and calling. AsyncAPI
+ * 2/3 and WSDL 1.1 documents are recognised by their content and read by src/systems/import.
  * Throws SYSTEM_DESCRIPTION_INVALID naming the file and the problem.
  */
 export async function loadSystemDescription(file: string): Promise<SystemDescription> {
   const path = isAbsolute(file) ? file : resolve(file);
+  const kind = await detectDescriptionKind(path);
+  if (kind === 'wsdl') return loadWsdlDescription(path);
+  if (kind === 'asyncapi') return loadAsyncApiDescription(path);
   const { document: raw, specVersion } = await readDocument(path);
   const warnings = createDescriptionWarnings();
   prepareReferences(raw, path, warnings);
@@ -24,6 +31,7 @@ export async function loadSystemDescription(file: string): Promise<SystemDescrip
   const operations = readOperations(document, specVersion, createSchemaMaterializer(warnings), warnings);
   const info = isJson(document.info) ? document.info : {};
   return {
+    kind: 'openapi',
     title: typeof info.title === 'string' ? info.title : path,
     version: info.version === undefined ? '' : String(info.version),
     specVersion,

@@ -11,6 +11,7 @@ import { createMockState } from './mock-state.ts';
 import { readRawBody } from './read-raw-body.ts';
 import { createRequestChecker } from './request-validation.ts';
 import { createRouteTable } from './route-table.ts';
+import { startSoapMockServer } from './soap-mock.ts';
 
 export interface MockServerOptions {
   readonly host?: string;
@@ -46,8 +47,10 @@ export async function startMockServer(
   description: SystemDescription,
   options: MockServerOptions = {},
 ): Promise<MockServer> {
+  if (description.kind === 'wsdl') return startSoapMockServer(description, options);
   const seed = options.seed ?? 1;
-  const match = createRouteTable(description.operations.values());
+  // Channel operations (AsyncAPI) travel over brokers, not HTTP: the mock has no route for them.
+  const match = createRouteTable([...description.operations.values()].filter((operation) => operation.channel === undefined));
   const check = createRequestChecker();
   const baseAnswer = createBaseAnswers(seed);
   const applyState = createMockState(seed);

@@ -1,0 +1,1 @@
+export { type AmqpSubscriptionOptions, createAmqpPublisher, createAmqpSubscription } from './amqp-client.ts';

@@ -1,0 +1,1 @@
+export { createMqttPublisher, createMqttSubscription, type MqttSubscriptionOptions, mqttTopicFilter } from './mqtt-client.ts';

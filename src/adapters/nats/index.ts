@@ -1,0 +1,1 @@
+export { createNatsPublisher, createNatsSubscription, type NatsSubscriptionOptions } from './nats-client.ts';

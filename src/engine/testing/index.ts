@@ -1,0 +1,3 @@
+export type { TestResult } from './results.ts';
+export { type FlowTestOptions, runFlowTests } from './run-flow-tests.ts';
+export { runMappingTests } from './run-mapping-tests.ts';

@@ -1,0 +1,45 @@
+export type ConnectionState = 'ok' | 'expiring' | 'invalid' | 'unknown';
+
+export interface ConnectionHealth {
+  readonly system: string;
+  readonly state: ConnectionState;
+  readonly reason?: string;
+  readonly since: number;
+}
+
+/** Emitted when a system's credentials become invalid (for webhooks and alerts) or recover. */
+export interface ConnectionEvent {
+  readonly type: 'system.connection.invalid' | 'system.connection.ok';
+  readonly system: string;
+  readonly reason?: string;
+  readonly at: number;
+}
+
+/**
+ * The health of each system's credentials: `ok` after a token was obtained or a call passed,
+ * `expiring` when a refresh failed transiently while the current token is about to lapse,
+ * `invalid` when the server refused them (refresh refused, repeated 401). Changes into and
+ * out of `invalid` are emitted once, not per call.
+ */
+export function createConnectionHealth(options: { onEvent?: (event: ConnectionEvent) => void; now?: () => number } = {}) {
+  const now = options.now ?? Date.now;
+  const states = new Map<string, ConnectionHealth>();
+  return {
+    set(system: string, state: ConnectionState, reason?: string): void {
+      const previous = states.get(system);
+      if (previous?.state === state && previous.reason === reason) return;
+      states.set(system, { system, state, ...(reason === undefined ? {} : { reason }), since: now() });
+      if (state === 'invalid' && previous?.state !== 'invalid')
+        options.onEvent?.({ type: 'system.connection.invalid', system, ...(reason === undefined ? {} : { reason }), at: now() });
+      if (state === 'ok' && previous?.state === 'invalid') options.onEvent?.({ type: 'system.connection.ok', system, at: now() });
+    },
+    get(system: string): ConnectionHealth {
+      return states.get(system) ?? { system, state: 'unknown', since: now() };
+    },
+    list(): ConnectionHealth[] {
+      return [...states.values()];
+    },
+  };
+}
+
+export type ConnectionHealthTracker = ReturnType<typeof createConnectionHealth>;

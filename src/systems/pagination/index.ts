@@ -1,0 +1,3 @@
+export { nextLink } from './link-header.ts';
+export { type PaginateOptions, paginate } from './paginate.ts';
+export { readPath } from './read-path.ts';

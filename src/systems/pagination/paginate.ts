@@ -1,0 +1,102 @@
+import { ConfluxError } from '../../errors/index.ts';
+import type { CallOptions, PaginationStyle, SystemCaller, SystemResponse } from '../types.ts';
+import { nextLink } from './link-header.ts';
+import { readPath } from './read-path.ts';
+
+export interface PaginateOptions extends CallOptions {
+  readonly pagination: PaginationStyle;
+  /** Stop after this many items (the guard against endless lists); default 10,000. */
+  readonly maxItems?: number;
+  /** Stop after this many pages, whatever their size; default 1,000. */
+  readonly maxPages?: number;
+  /** What happens at a guard: `stop` ends quietly (default), `fail` throws SYSTEM_PAGINATION_LIMIT. */
+  readonly onLimit?: 'stop' | 'fail';
+}
+
+type Next = { readonly input: Record<string, unknown> } | { readonly url: string } | undefined;
+
+/**
+ * Every item of a paged operation as an async stream: calls page after page (each with the
+ * caller's auth, timeouts and retries) in the declared style and yields the items one by one,
+ * stopping at the end of the list or at the max-items / max-pages guard. A page whose next
+ * pointer repeats an earlier one ends the stream (a system that loops would otherwise never end).
+ */
+export async function* paginate(
+  caller: SystemCaller,
+  system: string,
+  operation: string,
+  input: Record<string, unknown>,
+  options: PaginateOptions,
+): AsyncGenerator<unknown, void, undefined> {
+  const { pagination: style, maxItems = 10_000, maxPages = 1_000, onLimit = 'stop', ...callOptions } = options;
+  let request: Next = { input: first(style, input) };
+  const seen = new Set<string>();
+  let items = 0;
+  for (let page = 1; request !== undefined; page += 1) {
+    if (page > maxPages) return limit('maxPages', maxPages);
+    const key = JSON.stringify(request);
+    if (seen.has(key)) return;
+    seen.add(key);
+    const response: SystemResponse =
+      'url' in request
+        ? await caller.call(system, operation, {}, { ...callOptions, url: request.url })
+        : await caller.call(system, operation, request.input, callOptions);
+    const list = readPath(response.body, style.items);
+    const pageItems = Array.isArray(list) ? list : [];
+    for (const item of pageItems) {
+      if (items >= maxItems) return limit('maxItems', maxItems);
+      items += 1;
+      yield item;
+    }
+    request = next(style, request, response, pageItems.length);
+  }
+
+  function limit(guard: 'maxItems' | 'maxPages', value: number): void {
+    if (onLimit === 'fail') {
+      throw new ConfluxError('SYSTEM_PAGINATION_LIMIT', `${system}.${operation}: paging stopped at ${guard} ${value}; more items remain.`, {
+        details: { system, operation, guard, value, retryable: false },
+      });
+    }
+  }
+}
+
+function first(style: PaginationStyle, input: Record<string, unknown>): Record<string, unknown> {
+  switch (style.style) {
+    case 'offset':
+      return { ...input, [style.offsetParam]: input[style.offsetParam] ?? 0, [style.limitParam]: style.limit };
+    case 'page':
+      return {
+        ...input,
+        [style.pageParam]: input[style.pageParam] ?? style.firstPage,
+        ...(style.sizeParam === undefined || style.size === undefined ? {} : { [style.sizeParam]: style.size }),
+      };
+    default:
+      return input;
+  }
+}
+
+function next(style: PaginationStyle, current: Exclude<Next, undefined>, response: SystemResponse, count: number): Next {
+  const input = 'input' in current ? current.input : {};
+  switch (style.style) {
+    case 'cursor': {
+      const cursor = readPath(response.body, style.nextCursor);
+      if (cursor === undefined || cursor === null || cursor === '' || count === 0) return undefined;
+      return { input: { ...input, [style.cursorParam]: cursor } };
+    }
+    case 'offset':
+      // A short page is the last one.
+      if (count < style.limit) return undefined;
+      return { input: { ...input, [style.offsetParam]: Number(input[style.offsetParam] ?? 0) + count } };
+    case 'page':
+      if (count === 0 || (style.size !== undefined && count < style.size)) return undefined;
+      return { input: { ...input, [style.pageParam]: Number(input[style.pageParam] ?? style.firstPage) + 1 } };
+    case 'link': {
+      const url = nextLink(response.headers.link);
+      return url === undefined ? undefined : { url };
+    }
+    case 'next-url': {
+      const url = readPath(response.body, style.nextUrl);
+      return typeof url === 'string' && url !== '' ? { url } : undefined;
+    }
+  }
+}
