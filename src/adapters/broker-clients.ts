@@ -26,7 +26,10 @@ export function createBrokerClients(options: { clientIdPrefix: string; onError?:
         const protocol = brokerProtocol(url);
         publisher =
           protocol === 'mqtt'
-            ? createMqttPublisher({ url, clientId: `${options.clientIdPrefix}-pub-${process.pid}-${Math.random().toString(36).slice(2, 8)}` })
+            ? createMqttPublisher({
+                url,
+                clientId: `${options.clientIdPrefix}-pub-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+              })
             : protocol === 'amqp'
               ? createAmqpPublisher({ url })
               : createNatsPublisher({ url });
@@ -39,14 +42,27 @@ export function createBrokerClients(options: { clientIdPrefix: string; onError?:
     subscription(url: string, address: string, name: string): BrokerSubscription {
       const protocol = brokerProtocol(url);
       const onError = options.onError === undefined ? {} : { onError: options.onError };
-      if (protocol === 'mqtt') return createMqttSubscription({ url, topic: mqttTopicFilter(address), clientId: `${options.clientIdPrefix}-${name}`, ...onError });
+      if (protocol === 'mqtt')
+        return createMqttSubscription({
+          url,
+          topic: mqttTopicFilter(address),
+          clientId: `${options.clientIdPrefix}-${name}`,
+          ...onError,
+        });
       if (protocol === 'amqp') return createAmqpSubscription({ url, queue: address, ...onError });
-      return createNatsSubscription({ url, subject: address.replace(/\{[^}]+\}/g, '*'), durable: `${options.clientIdPrefix}-${name}`.replace(/[^A-Za-z0-9_-]/g, '_'), ...onError });
+      return createNatsSubscription({
+        url,
+        subject: address.replace(/\{[^}]+\}/g, '*'),
+        durable: `${options.clientIdPrefix}-${name}`.replace(/[^A-Za-z0-9_-]/g, '_'),
+        ...onError,
+      });
     },
     async close(): Promise<void> {
       const all = [...publishers.values()];
       publishers.clear();
-      await Promise.all(all.map((publisher) => publisher.then((open) => open.close()).catch(() => undefined)));
+      await Promise.all(
+        all.map((publisher) => publisher.then((open) => open.close()).catch(() => undefined)),
+      );
     },
   };
 }

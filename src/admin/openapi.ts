@@ -1,4 +1,5 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import { rolesOf } from './admin-access.ts';
 
 /**
  * The admin API describes itself: every route registered with a schema lands in the
@@ -14,7 +15,8 @@ export function collectOpenApi(app: FastifyInstance, info: { title: string; vers
     for (const method of methods) {
       if (method === 'HEAD') continue;
       paths[path] ??= {};
-      (paths[path] as Record<string, object>)[method.toLowerCase()] = operationOf(schema);
+      // x-roles: who may call it, as the admin access hook enforces it (admin-access.ts).
+      (paths[path] as Record<string, object>)[method.toLowerCase()] = { ...operationOf(schema), 'x-roles': rolesOf(method, route.config as { roles?: readonly string[] } | undefined) };
     }
   });
   return () => ({

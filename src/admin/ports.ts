@@ -1,5 +1,6 @@
 import type { ApiKeyService } from '../identity/index.ts';
 import type { GatewayAdmin } from './gateway-admin.ts';
+import type { IdentityAdmin } from './identity-admin.ts';
 import type { Logger, Metrics } from '../observability/index.ts';
 import type { FlowVersionRecord, RunFilter, RunRecord, RunRepository } from '../store/index.ts';
 
@@ -30,6 +31,8 @@ export interface AdminDependencies {
   readonly flows: FlowAdmin;
   /** The gateway's effective APIs, live stats, traces and OpenAPI documents (gateway-admin.ts). */
   readonly gateway?: GatewayAdmin;
+  /** Admin identities and roles, consumers, plans, OAuth, audit (identity-admin.ts). */
+  readonly identity?: IdentityAdmin;
 }
 
 export interface ReplayRequestBody {

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ConfluxError } from '../errors/index.ts';
 import { correlationIdFrom } from '../observability/index.ts';
+import { authorizeAdmin, OAUTH_PREFIX, registerChangeAudit } from './admin-access.ts';
 import { collectOpenApi } from './openapi.ts';
+import { registerAdminUserRoutes } from './routes/admin-users.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
+import { registerConsumerRoutes } from './routes/consumers.ts';
+import { registerOAuthClientRoutes } from './routes/oauth-clients.ts';
+import { registerPlanRoutes } from './routes/plans.ts';
 import type { AdminDependencies } from './ports.ts';
 import { registerProblemHandlers } from './problems.ts';
 import { registerFlowRoutes } from './routes/flows.ts';
@@ -26,14 +31,11 @@ export async function createAdminServer(deps: AdminDependencies, version: string
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
-    if (OPEN_PATHS.has(request.url.split('?')[0] ?? '')) return;
-    const authorization = request.headers.authorization ?? '';
-    const token = authorization.startsWith('Bearer ') ? authorization.slice(7) : '';
-    if (token === '' || !deps.verifyAdminToken(token)) {
-      void reply.header('www-authenticate', 'Bearer realm="conflux-admin"');
-      throw new ConfluxError('AUTH_ADMIN_REQUIRED', 'Send an admin token as "Authorization: Bearer <token>".');
-    }
+    const path = request.url.split('?')[0] ?? '';
+    if (OPEN_PATHS.has(path) || path === OAUTH_PREFIX || path.startsWith(`${OAUTH_PREFIX}/`)) return;
+    await authorizeAdmin(deps, request, reply);
   });
+  registerChangeAudit(app, deps);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     deps.metrics.httpRequests.inc({ listener: 'admin', api: '', route, method: request.method, status: reply.statusCode });
@@ -59,6 +61,13 @@ export async function createAdminServer(deps: AdminDependencies, version: string
   registerKeyRoutes(app, deps);
   registerSecretRoutes(app, deps);
   registerGatewayRoutes(app, deps);
+  if (deps.identity !== undefined) {
+    registerConsumerRoutes(app, deps.identity, deps.keys);
+    registerPlanRoutes(app, deps.identity);
+    registerOAuthClientRoutes(app, deps.identity);
+    registerAdminUserRoutes(app, deps.identity);
+    registerAuditRoutes(app, deps.identity);
+  }
   app.get('/api/v1/openapi.json', () => openApi());
   await app.ready();
   return app;

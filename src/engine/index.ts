@@ -11,6 +11,7 @@ export {
 export { createRetentionPruner, type RetentionPolicy, type RetentionPruner } from './retention/pruner.ts';
 export { backoffDelay, isRetryable } from './retry-policy.ts';
 export { type FlowTestOptions, runFlowTests, runMappingTests, type TestResult } from './testing/index.ts';
+export { type ArazzoImportOptions, type ArazzoImportResult, type ArazzoWarning, type ImportedFlow, importArazzo } from './arazzo/index.ts';
 export type { StepFailure } from './run-error.ts';
 export type { Engine, EngineDeps, StartRunOptions } from './types.ts';
 export { createWebhookVerifier, verifySignature } from './triggers/webhook-signature.ts';

@@ -1,5 +1,6 @@
+import type { JSONWebKeySet } from 'jose';
 import { ConfluxError } from '../errors/index.ts';
-import type { ApiDefinition, Project } from '../project/index.ts';
+import type { ApiDefinition, Project, TokenAuth } from '../project/index.ts';
 import type { ApiKeyService } from '../identity/index.ts';
 import { registerRoute, versionPrefix } from './compile-routes.ts';
 import { type TargetDependencies, targetFor } from './compile-targets.ts';
@@ -8,6 +9,7 @@ import type { Consumer, ConsumerType } from './context.ts';
 import { HostTable } from './host-table.ts';
 import { createOpenApiRoutes } from './openapi/openapi-route.ts';
 import { createApiKeyPolicy } from './policies/api-key.ts';
+import { type ConsumerFacts, createJwtPolicy } from './policies/jwt.ts';
 import { buildPolicyChain, PreflightPaths } from './policies/chain.ts';
 import type { PolicyRuntime } from './policies/runtime.ts';
 import type { FlowRunner, MockDirectory, OperationCaller, UpstreamDirectory } from './ports.ts';
@@ -41,6 +43,12 @@ export interface CompileDependencies {
   readonly consumerType?: (consumer: Consumer) => ConsumerType;
   /** State of rate limits, quotas and the cache; the same instance for every compile (policies/runtime.ts). */
   readonly policies: PolicyRuntime;
+  /** The local OAuth authorization server, for `auth: { type: oauth2 }` (issuer known once it listens). */
+  readonly oauth?: { issuer(): string | undefined; jwks(): JSONWebKeySet };
+  /** Consumer records for token-authenticated callers (disabled, type, plan, APIs, scopes). */
+  readonly consumerFacts?: (name: string) => Promise<ConsumerFacts | undefined>;
+  /** Signs the consumer identity header for `forwardIdentity: signed`. */
+  readonly signIdentity?: (claims: Record<string, unknown>) => Promise<string>;
 }
 
 /** Policies that establish who the consumer is; visibility runs right after the last of them. */
@@ -156,5 +164,36 @@ function joinTemplate(prefix: string, path: string): string {
 function policiesFor(api: ApiDefinition, deps: CompileDependencies): Policy[] {
   const policies: Policy[] = [];
   if (api.auth.type === 'apiKey') policies.push(createApiKeyPolicy({ header: api.auth.header, keys: deps.keys }));
+  if (api.auth.type === 'oauth2' || api.auth.type === 'jwt') policies.push(jwtPolicyFor(api, api.auth, deps));
   return policies;
+}
+
+function jwtPolicyFor(api: ApiDefinition, auth: TokenAuth, deps: CompileDependencies): Policy {
+  const apiName = api.name;
+  // Route scopes are written against the route's own path; key them by every full template
+  // (base path and version prefix) the route is served at.
+  const routeScopes: Record<string, readonly string[]> = {};
+  for (const [key, scopes] of Object.entries(auth.routeScopes)) {
+    const [method = '', path = ''] = key.trim().split(/\s+/, 2);
+    for (const version of api.versioning?.versions ?? [undefined]) {
+      routeScopes[`${method.toUpperCase()} ${joinTemplate(versionPrefix(api, version?.name ?? ''), path)}`] = scopes;
+    }
+  }
+  const local = auth.type === 'oauth2' && auth.jwksUri === undefined;
+  if (local && deps.oauth === undefined) {
+    throw new ConfluxError('CONFIG_INVALID', `API ${apiName} uses auth type oauth2, but no OAuth authorization server is running.`);
+  }
+  const oauth = deps.oauth;
+  const sign = deps.signIdentity;
+  return createJwtPolicy({
+    issuer: auth.issuer ?? (() => oauth?.issuer()),
+    audience: auth.audience,
+    keys: local && oauth !== undefined ? { kind: 'local', jwks: () => oauth.jwks() } : { kind: 'remote', url: auth.jwksUri ?? '' },
+    algorithms: auth.algorithms,
+    ...(auth.type === 'oauth2' ? { typ: 'at+jwt' } : {}),
+    scopes: auth.scopes,
+    routeScopes,
+    forward: auth.forwardIdentity === 'signed' && sign !== undefined ? { mode: 'sign', header: 'x-conflux-consumer', sign } : { mode: 'strip' },
+    ...(deps.consumerFacts === undefined ? {} : { consumers: deps.consumerFacts }),
+  });
 }

@@ -1,6 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import { join } from 'node:path';
-import { type ApiKeyService, createApiKeyService } from '../identity/index.ts';
+import { type ApiKeyService, type ConsumerDirectory, createApiKeyService, createConsumerDirectory } from '../identity/index.ts';
 import { createLogger, type Logger } from '../observability/index.ts';
 import {
   createRedactor,
@@ -23,6 +23,8 @@ export interface Core {
   readonly vault: Vault;
   readonly redactor: Redactor;
   readonly keys: ApiKeyService;
+  /** Consumer records with plans, cached 2 s (identity/consumer-directory.ts). */
+  readonly consumers: ConsumerDirectory;
   close(): Promise<void>;
 }
 
@@ -51,13 +53,15 @@ export async function openCore(options: {
   // The key-hash pepper is derived from the KEK, so one secret protects both and a copy of
   // the database alone cannot be used to test guessed keys.
   const pepper = Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), 'conflux api-key hash v1', 32));
-  const keys = createApiKeyService({ store, pepper, environment: options.environment });
+  const consumers = createConsumerDirectory({ store });
+  const keys = createApiKeyService({ store, pepper, environment: options.environment, consumers });
   return {
     logger,
     store,
     vault,
     redactor,
     keys,
+    consumers,
     close: () => store.close(),
   };
 }

@@ -23,6 +23,7 @@ import { createStoreAuditSink } from './audit-sink.ts';
 import { createFlowRunner } from './flow-runner.ts';
 import { createGatewayAdmin } from './gateway-admin.ts';
 import { consumerTypeFromScopes, createMockOrigins, operationCallerFor } from './gateway-wiring.ts';
+import { consumerFactsFrom, createIdentityWiring } from './identity-wiring.ts';
 import { acquireInstanceLock } from './instance-lock.ts';
 import { summarizeProject } from './project-summary.ts';
 import { createRedisClient, redisReady } from './redis-client.ts';
@@ -129,12 +130,14 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const mockOrigins = createMockOrigins();
   const redis = settings.redisUrl === undefined ? undefined : createRedisClient(settings.redisUrl, logger);
   if (redis !== undefined && !(await redisReady(redis, 2_000))) logger.warn('Redis is not reachable; rate limits and the cache start local (fail-open)');
+  const adminAuth = createAdminAuth({ token: settings.adminToken, hashFile: join(state, 'admin-token.sha256') });
+  const identity = createIdentityWiring(core, adminAuth, logger);
   const policyRuntime = createPolicyRuntime({ logger, metrics, quotas: core.store.quotas, ...(redis === undefined ? {} : { redis }) });
   const compile = (next: Project, nextRuntime: SystemsRuntime): GatewayConfig =>
     compileGateway(next, {
       keys: core.keys,
       flows,
-      upstreams: createUpstreamDirectory(next, nextRuntime, resolveSecret),
+      upstreams: createUpstreamDirectory(next, nextRuntime),
       pools,
       limits: LIMITS,
       caller: operationCallerFor(nextRuntime),
@@ -144,6 +147,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       policies: policyRuntime,
       verifyWebhook,
       deliverCallback: (token, payload) => engine.deliverCallback(token, payload),
+      oauth: identity.oauth,
+      consumerFacts: consumerFactsFrom(core),
+      signIdentity: (claims) => identity.oauth.signIdentity(claims),
     });
   const ready = async (): Promise<boolean> => {
     await core.store.ping();
@@ -153,7 +159,6 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const gateway = createGateway({ logger, metrics, ready, traces, stats, audit });
   gateway.apply(compile(project, runtime));
 
-  const adminAuth = createAdminAuth({ token: settings.adminToken, hashFile: join(state, 'admin-token.sha256') });
   const admin = await createAdminServer(
     {
       logger,
@@ -165,6 +170,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       verifyAdminToken: (token) => adminAuth.verify(token),
       ready,
       project: () => summarizeProject(project, runtime),
+      identity: identity.admin,
       ...createFlowOperations(core.store, () => project.flows),
     },
     options.version,
@@ -178,6 +184,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     host: settings.adminHost ?? project.settings.admin.host,
     port: settings.adminPort ?? project.settings.admin.port,
   });
+  // The authorization server's issuer names the admin listener's real port (docs/identity.md).
+  await identity.oauth.start(`${adminAddress.replace('0.0.0.0', '127.0.0.1')}/oauth`);
   await engine.start();
   // Retention: finished runs past conflux.yaml's `retention` are pruned on a timer.
   const pruner = createRetentionPruner({ store: core.store, logger, policy: () => project.settings.retention, intervalMs: PRUNE_INTERVAL_MS });

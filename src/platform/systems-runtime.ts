@@ -1,17 +1,21 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createBrokerClients } from '../adapters/index.ts';
 import { ConfluxError } from '../errors/index.ts';
 import type { Logger, Metrics } from '../observability/index.ts';
 import type { Project, ProjectProblem } from '../project/index.ts';
-import { createBrokerClients } from '../adapters/index.ts';
 import {
   type ConnectionEvent,
   type ConnectionHealth,
+  type Credentials,
+  resolveCredentials,
   createConnectionHealth,
+  createDriftRecorder,
   createLocalTokenLock,
   createSystemCaller,
   createTokenManager,
   loadSystemDescription,
+  type OperationDrift,
   type SystemCaller,
   type SystemDescription,
   startMockServer,
@@ -33,13 +37,20 @@ interface RunningMock {
 export interface SystemsRuntime {
   readonly descriptions: ReadonlyMap<string, SystemDescription>;
   readonly baseUrls: ReadonlyMap<string, string>;
-  readonly caller: SystemCaller & { subscribe: NonNullable<SystemCaller['subscribe']>; close(): Promise<void> };
+  readonly caller: SystemCaller & {
+    subscribe: NonNullable<SystemCaller['subscribe']>;
+    close(): Promise<void>;
+  };
+  /** Headers/query that authenticate to a system, OAuth tokens included (gateway proxy routes). */
+  credentials(system: string): Promise<Credentials>;
 }
 
 export interface SystemsRuntimeManager {
   build(project: Project): Promise<SystemsRuntime>;
   /** Credential health of the systems called so far (ok, expiring, invalid). */
   health(): ConnectionHealth[];
+  /** Drift of a system's answers from its description, per operation (responseValidation warn|fail). */
+  drift(system: string): OperationDrift[];
   /** Problems the project loader cannot see: operations that a route or step names but the description lacks. */
   checkOperations(project: Project): Promise<ProjectProblem[]>;
   close(): Promise<void>;
@@ -56,15 +67,23 @@ export function createSystemsRuntimeManager(deps: {
   /** Credentials of a system became invalid or recovered. */
   onConnectionEvent?: (event: ConnectionEvent) => void;
 }): SystemsRuntimeManager {
-  const health = createConnectionHealth(deps.onConnectionEvent === undefined ? {} : { onEvent: deps.onConnectionEvent });
+  const health = createConnectionHealth(
+    deps.onConnectionEvent === undefined ? {} : { onEvent: deps.onConnectionEvent },
+  );
   const tokens =
     deps.tokenVault === undefined
       ? undefined
-      : createTokenManager({ vault: deps.tokenVault, lock: deps.tokenLock ?? createLocalTokenLock(), health, logger: deps.logger });
+      : createTokenManager({
+          vault: deps.tokenVault,
+          lock: deps.tokenLock ?? createLocalTokenLock(),
+          health,
+          logger: deps.logger,
+        });
   const brokers = createBrokerClients({
     clientIdPrefix: 'conflux',
     onError: (error) => deps.logger.warn({ err: error }, 'broker message not handled; left for redelivery'),
   });
+  const drift = createDriftRecorder();
   const mocks = new Map<string, RunningMock>();
   const descriptionCache = new Map<string, { hash: string; description: SystemDescription }>();
   const callers: (SystemCaller & { close(): Promise<void> })[] = [];
@@ -133,11 +152,17 @@ export function createSystemsRuntimeManager(deps: {
         metrics: deps.metrics,
         health,
         brokers,
+        drift,
         ...(tokens === undefined ? {} : { tokens }),
       });
       callers.push(caller);
       // Older callers stay open until close(): runs that started on them may still be calling.
-      return { descriptions, baseUrls, caller };
+      const credentials = (name: string): Promise<Credentials> => {
+        const system = project.systems.get(name);
+        if (system === undefined) return Promise.reject(new ConfluxError('SYSTEM_NOT_FOUND', `No system named ${name}.`));
+        return resolveCredentials(system.auth, deps.resolveSecret, { system: name, ...(tokens === undefined ? {} : { tokens }) });
+      };
+      return { descriptions, baseUrls, caller, credentials };
     },
 
     async checkOperations(project) {
@@ -185,6 +210,7 @@ export function createSystemsRuntimeManager(deps: {
     },
 
     health: () => health.list(),
+    drift: (system) => drift.report(system),
 
     async close() {
       await Promise.all(callers.map((caller) => caller.close()));

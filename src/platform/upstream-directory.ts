@@ -1,14 +1,12 @@
 import { ConfluxError } from '../errors/index.ts';
 import type { UpstreamDirectory } from '../gateway/index.ts';
 import type { Project } from '../project/index.ts';
-import { resolveCredentials } from '../systems/index.ts';
 import type { SystemsRuntime } from './systems-runtime.ts';
 
 /** Tells the gateway where each system operation lives and how to authenticate to it. */
 export function createUpstreamDirectory(
   project: Project,
   runtime: SystemsRuntime,
-  resolveSecret: (name: string) => Promise<string>,
 ): UpstreamDirectory {
   return {
     operation(systemName, operationId) {
@@ -31,7 +29,7 @@ export function createUpstreamDirectory(
         pathTemplate: `${base.pathname.replace(/\/$/, '')}${operation.path}`,
         method: operation.method.toUpperCase(),
         timeoutMs: system.timeoutMs,
-        credentials: () => resolveCredentials(system.auth, resolveSecret),
+        credentials: () => runtime.credentials(systemName),
       };
     },
     describe(systemName, operationId) {

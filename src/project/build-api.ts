@@ -20,7 +20,18 @@ export function buildApi(file: ApiFile, yaml: YamlFile): ApiDefinition {
     auth:
       auth.type === 'none'
         ? { type: 'none' }
-        : { type: 'apiKey', header: (auth.header ?? 'x-api-key').toLowerCase() },
+        : auth.type === 'oauth2' || auth.type === 'jwt'
+          ? {
+              type: auth.type,
+              ...(auth.issuer === undefined ? {} : { issuer: auth.issuer }),
+              ...(auth.jwksUri === undefined ? {} : { jwksUri: auth.jwksUri }),
+              audience: auth.audience ?? `urn:conflux:api:${file.name}`,
+              algorithms: auth.algorithms ?? ['ES256'],
+              scopes: auth.scopes ?? [],
+              routeScopes: auth.routeScopes ?? {},
+              forwardIdentity: auth.forwardIdentity ?? 'strip',
+            }
+          : { type: 'apiKey', header: ('header' in auth ? (auth.header ?? 'x-api-key') : 'x-api-key').toLowerCase() },
     routes: file.routes.map((route, index) => ({
       method: route.method,
       path: route.path,

@@ -86,7 +86,7 @@ export interface ApiFile extends ApiRoutingFile {
   readonly description?: string;
   readonly basePath?: string;
   readonly visibility?: 'private' | 'partner' | 'public';
-  readonly auth?: { readonly type: 'apiKey'; readonly header?: string } | { readonly type: 'none' };
+  readonly auth?: { readonly type: 'apiKey'; readonly header?: string } | { readonly type: 'none' } | TokenAuthFile;
   readonly routes: readonly RouteFile[];
   readonly policies?: PolicySettings;
 }
@@ -129,4 +129,16 @@ export interface FlowFile {
   readonly steps: readonly StepFile[];
   readonly output?: string;
   readonly control?: FlowControlFile;
+}
+
+/** `auth: { type: oauth2 | jwt }`: bearer JWT access tokens (docs/identity.md). */
+export interface TokenAuthFile {
+  readonly type: 'oauth2' | 'jwt';
+  readonly issuer?: string;
+  readonly jwksUri?: string;
+  readonly audience?: string;
+  readonly algorithms?: readonly string[];
+  readonly scopes?: readonly string[];
+  readonly routeScopes?: Readonly<Record<string, readonly string[]>>;
+  readonly forwardIdentity?: 'strip' | 'signed';
 }

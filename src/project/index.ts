@@ -41,6 +41,7 @@ export type {
   TriggerDefinition,
   WebhookSignature,
   FlowControl,
+  TokenAuth,
 } from './model.ts';
 export type * from './policy-settings.ts';
 export { type ScaffoldOptions, type ScaffoldResult, scaffoldProject } from './scaffold-project.ts';

@@ -135,7 +135,7 @@ export interface ApiDefinition {
   /** Prefix for every route, e.g. `/v1`. */
   readonly basePath: string;
   readonly visibility: 'private' | 'partner' | 'public';
-  readonly auth: { readonly type: 'apiKey'; readonly header: string } | { readonly type: 'none' };
+  readonly auth: { readonly type: 'apiKey'; readonly header: string } | { readonly type: 'none' } | TokenAuth;
   readonly routes: readonly RouteDefinition[];
   /** API-level policies (docs/gateway-policies.md). */
   readonly policies: PolicySettings;
@@ -244,3 +244,20 @@ export interface ProjectProblem {
 
 /** A JSON Schema (draft 2020-12 or OpenAPI's dialect of it), as plain data. */
 export type JsonSchema = { readonly [keyword: string]: unknown } | boolean;
+
+/**
+ * Bearer JWT access tokens: `oauth2` trusts Conflux's own authorization server (issuer and keys
+ * known at start), `jwt` an external issuer with a JWKS URL (docs/identity.md).
+ */
+export interface TokenAuth {
+  readonly type: 'oauth2' | 'jwt';
+  /** Required for `jwt`; `oauth2` uses the local server's issuer. */
+  readonly issuer?: string;
+  readonly jwksUri?: string;
+  /** The `aud` tokens must carry; default `urn:conflux:api:<api name>`. */
+  readonly audience: string;
+  readonly algorithms: readonly string[];
+  readonly scopes: readonly string[];
+  readonly routeScopes: Readonly<Record<string, readonly string[]>>;
+  readonly forwardIdentity: 'strip' | 'signed';
+}

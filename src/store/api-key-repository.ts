@@ -15,6 +15,8 @@ function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
     lastUsedAt: row.last_used_at,
+    replacedBy: row.replaced_by,
+    replaces: row.replaces,
   };
 }
 
@@ -34,6 +36,8 @@ export function createApiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
           expires_at: key.expiresAt,
           revoked_at: null,
           last_used_at: null,
+          replaced_by: null,
+          replaces: key.replaces ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -43,6 +47,32 @@ export function createApiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
     async findByHash(hash) {
       const row = await db.selectFrom('api_keys').selectAll().where('hash', '=', hash).executeTakeFirst();
       return row === undefined ? undefined : toRecord(row);
+    },
+
+    async get(id) {
+      const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : toRecord(row);
+    },
+
+    async markReplaced(id, successor, expiresAt) {
+      const result = await db
+        .updateTable('api_keys')
+        .set({ replaced_by: successor, expires_at: expiresAt })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .where('replaced_by', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async revokeByConsumer(consumer, at) {
+      const result = await db
+        .updateTable('api_keys')
+        .set({ revoked_at: at })
+        .where('consumer', '=', consumer)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
     },
 
     async list() {

@@ -18,6 +18,9 @@ export function createAuditRepository(db: Kysely<Database>): AuditRepository {
             status: record.status,
             correlation_id: record.correlationId,
             details: JSON.stringify(record.details),
+            actor_type: record.actorType ?? null,
+            before: record.before === undefined ? null : JSON.stringify(record.before),
+            after: record.after === undefined ? null : JSON.stringify(record.after),
           })),
         )
         .execute();
@@ -29,6 +32,14 @@ export function createAuditRepository(db: Kysely<Database>): AuditRepository {
       if (filter.action !== undefined) query = query.where('action', '=', filter.action);
       if (filter.correlationId !== undefined)
         query = query.where('correlation_id', '=', filter.correlationId);
+      if (filter.actorType !== undefined) query = query.where('actor_type', '=', filter.actorType);
+      if (filter.subject !== undefined) query = query.where('subject', '=', filter.subject);
+      if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
+      if (filter.to !== undefined) query = query.where('at', '<', filter.to);
+      const after = filter.after;
+      if (after !== undefined) {
+        query = query.where((eb) => eb.or([eb('at', '<', after.at), eb.and([eb('at', '=', after.at), eb('id', '<', after.id)])]));
+      }
       const rows = await query
         .orderBy('at', 'desc')
         .orderBy('id', 'desc')
@@ -43,6 +54,9 @@ export function createAuditRepository(db: Kysely<Database>): AuditRepository {
         status: row.status === null ? null : Number(row.status),
         correlationId: row.correlation_id,
         details: JSON.parse(row.details) as Record<string, unknown>,
+        actorType: row.actor_type,
+        before: row.before === null ? undefined : JSON.parse(row.before),
+        after: row.after === null ? undefined : JSON.parse(row.after),
       }));
     },
   };

@@ -15,12 +15,24 @@ export interface AuditRecord {
   readonly status: number | null;
   readonly correlationId: string | null;
   readonly details: Record<string, unknown>;
+  /** What kind of actor: `admin`, `consumer`, `system` (null on rows that predate it). */
+  readonly actorType?: string | null;
+  /** A change's state before and after, secrets already redacted (admin changes). */
+  readonly before?: unknown;
+  readonly after?: unknown;
 }
 
 export interface AuditFilter {
   readonly actor?: string;
   readonly action?: string;
   readonly correlationId?: string;
+  readonly actorType?: string;
+  readonly subject?: string;
+  /** Epoch ms, inclusive lower and exclusive upper bound on `at`. */
+  readonly from?: number;
+  readonly to?: number;
+  /** Paging: only events older than this one (`at` and `id` of the last event of a page). */
+  readonly after?: { readonly at: number; readonly id: string };
   /** At most this many, newest first (default 100). */
   readonly limit?: number;
 }
@@ -39,4 +51,7 @@ export interface AuditEventsTable {
   status: number | null;
   correlation_id: string | null;
   details: string;
+  actor_type: string | null;
+  before: string | null;
+  after: string | null;
 }

@@ -2,6 +2,10 @@ import { type Kysely, sql } from 'kysely';
 import { ConfluxError } from '../errors/index.ts';
 import { createApiKeyRepository } from './api-key-repository.ts';
 import { createAuditRepository } from './audit-repository.ts';
+import { createAdminPrincipalRepository } from './admin-principal-repository.ts';
+import { createConsumerRepository } from './consumer-repository.ts';
+import { createOAuthRepository } from './oauth-repository.ts';
+import { createPlanRepository } from './plan-repository.ts';
 import { createEngineStateRepository } from './engine-state-repository.ts';
 import { connectPostgres, isPostgresUrl } from './connect-postgres.ts';
 import { connectSqlite } from './connect-sqlite.ts';
@@ -55,6 +59,10 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     schedules: guardRepository(target, createScheduleRepository(db)),
     quotas: guardRepository(target, createQuotaRepository(db)),
     audit: guardRepository(target, createAuditRepository(db)),
+    consumers: guardRepository(target, createConsumerRepository(db)),
+    plans: guardRepository(target, createPlanRepository(db)),
+    oauth: guardRepository(target, createOAuthRepository(db)),
+    adminPrincipals: guardRepository(target, createAdminPrincipalRepository(db)),
     flowVersions: guardRepository(target, createFlowVersionRepository(db)),
     payloads: guardRepository(target, createPayloadRepository(db)),
     flowPauses: guardRepository(target, createFlowPauseRepository(db)),

@@ -8,6 +8,14 @@
  */
 import type { Generated } from 'kysely';
 import type { AuditEventsTable } from './audit-types.ts';
+import type {
+  AdminPrincipalsTable,
+  ConsumersTable,
+  OAuthClientsTable,
+  OAuthModelsTable,
+  OAuthUsersTable,
+  PlansTable,
+} from './identity-types.ts';
 import type { QuotaCountersTable } from './quota-types.ts';
 import type {
   EngineDedupTable,
@@ -39,6 +47,9 @@ export interface ApiKeysTable {
   expires_at: number | null;
   revoked_at: number | null;
   last_used_at: number | null;
+  /** Rotation: the key that replaced this one, and the key this one replaced. */
+  replaced_by: string | null;
+  replaces: string | null;
 }
 
 export interface SecretsTable {
@@ -110,4 +121,10 @@ export interface Database {
   flow_versions: FlowVersionsTable;
   payloads: PayloadsTable;
   flow_pauses: FlowPausesTable;
+  consumers: ConsumersTable;
+  plans: PlansTable;
+  oauth_clients: OAuthClientsTable;
+  oauth_users: OAuthUsersTable;
+  oauth_models: OAuthModelsTable;
+  admin_principals: AdminPrincipalsTable;
 }

@@ -2,6 +2,25 @@ export { createStore } from './create-store.ts';
 export type { QuotaIncrement, QuotaRepository } from './quota-types.ts';
 export type { AuditFilter, AuditRecord, AuditRepository } from './audit-types.ts';
 export type {
+  AdminPrincipalRecord,
+  AdminPrincipalRepository,
+  AdminRole,
+  ConsumerContact,
+  ConsumerKind,
+  ConsumerPatch,
+  ConsumerRecord,
+  ConsumerRepository,
+  OAuthClientRecord,
+  OAuthModelRecord,
+  OAuthRepository,
+  OAuthUserRecord,
+  PlanPatch,
+  PlanRecord,
+  PlanRepository,
+  QuotaSetting,
+  RateLimitSetting,
+} from './identity-types.ts';
+export type {
   FlowPauseRecord,
   FlowPauseRepository,
   FlowVersionRecord,

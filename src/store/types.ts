@@ -13,6 +13,12 @@ import type {
   RunMaintenanceRepository,
 } from './history-types.ts';
 import type { QuotaRepository } from './quota-types.ts';
+import type {
+  AdminPrincipalRepository,
+  ConsumerRepository,
+  OAuthRepository,
+  PlanRepository,
+} from './identity-types.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -30,11 +36,19 @@ export interface ApiKeyRecord {
   readonly expiresAt: number | null;
   readonly revokedAt: number | null;
   readonly lastUsedAt: number | null;
+  /** Rotation: the successor of this key (it then expires at the end of the overlap), and the key this one replaced. */
+  readonly replacedBy?: string | null;
+  readonly replaces?: string | null;
 }
 
 export interface ApiKeyRepository {
-  create(key: Omit<ApiKeyRecord, 'createdAt' | 'revokedAt' | 'lastUsedAt'>): Promise<ApiKeyRecord>;
+  create(key: Omit<ApiKeyRecord, 'createdAt' | 'revokedAt' | 'lastUsedAt' | 'replacedBy'>): Promise<ApiKeyRecord>;
   findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  get(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Marks `id` as replaced by `successor`, expiring at `expiresAt` (rotation overlap); false when not active. */
+  markReplaced(id: string, successor: string, expiresAt: number): Promise<boolean>;
+  /** Revokes every active key of a consumer (e.g. when it is deleted). */
+  revokeByConsumer(consumer: string, at: number): Promise<number>;
   list(): Promise<ApiKeyRecord[]>;
   revoke(id: string, at: number): Promise<boolean>;
   touchLastUsed(id: string, at: number): Promise<void>;
@@ -171,6 +185,11 @@ export interface Store {
   readonly quotas: QuotaRepository;
   /** The audit trail (partner API calls; audit-types.ts). */
   readonly audit: AuditRepository;
+  /** Identity: consumers, plans, OAuth clients/users/models, admin principals (identity-types.ts). */
+  readonly consumers: ConsumerRepository;
+  readonly plans: PlanRepository;
+  readonly oauth: OAuthRepository;
+  readonly adminPrincipals: AdminPrincipalRepository;
   /** Resolves when the database answers; throws STORE_UNAVAILABLE otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -110,6 +110,8 @@ export interface SystemCaller {
 
 /** What `subscribe` fires per message; the promise resolves once the run is stored (then the message is acked). */
 export interface ChannelSubscription {
-  start(fire: (input: unknown, meta: { readonly id?: string; readonly correlationId?: string }) => Promise<void>): Promise<void>;
+  start(
+    fire: (input: unknown, meta: { readonly id?: string; readonly correlationId?: string }) => Promise<void>,
+  ): Promise<void>;
   stop(): Promise<void>;
 }

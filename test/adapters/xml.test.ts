@@ -6,17 +6,23 @@ import { ConfluxError } from '../../src/errors/index.ts';
 const rejects = (text: string, limit: string, options = {}) =>
   assert.throws(
     () => parseXml(text, options),
-    (error: unknown) => error instanceof ConfluxError && error.code === 'ADAPTER_XML_INVALID' && error.details.limit === limit,
+    (error: unknown) =>
+      error instanceof ConfluxError && error.code === 'ADAPTER_XML_INVALID' && error.details.limit === limit,
   );
 
 describe('XML ↔ JSON with entities disabled and limits', () => {
   test('elements, attributes, repeats and predefined entities become JSON', () => {
-    const json = parseXml('<order id="7"><sku>A&amp;B</sku><line>1</line><line>2</line><zip>00123</zip><note>caf&#233;</note></order>');
+    const json = parseXml(
+      '<order id="7"><sku>A&amp;B</sku><line>1</line><line>2</line><zip>00123</zip><note>caf&#233;</note></order>',
+    );
     assert.deepEqual(json, { order: { '@_id': '7', sku: 'A&B', line: [1, 2], zip: '00123', note: 'café' } });
   });
 
   test('JSON back to XML escapes text', () => {
-    assert.equal(buildXml({ a: { '@_x': '1', b: '<script>', c: [1, 2] } }), '<a x="1"><b>&lt;script&gt;</b><c>1</c><c>2</c></a>');
+    assert.equal(
+      buildXml({ a: { '@_x': '1', b: '<script>', c: [1, 2] } }),
+      '<a x="1"><b>&lt;script&gt;</b><c>1</c><c>2</c></a>',
+    );
   });
 
   test('XXE: an external entity declaration is refused, the file is never read', () => {
@@ -38,7 +44,8 @@ describe('XML ↔ JSON with entities disabled and limits', () => {
   });
 
   test('a SOAP envelope with a DOCTYPE is refused too', () => {
-    const envelope = '<!DOCTYPE e [<!ENTITY x SYSTEM "http://127.0.0.1:1/">]><Envelope><Body><r>&x;</r></Body></Envelope>';
+    const envelope =
+      '<!DOCTYPE e [<!ENTITY x SYSTEM "http://127.0.0.1:1/">]><Envelope><Body><r>&x;</r></Body></Envelope>';
     assert.throws(() => parseEnvelope(envelope), { code: 'ADAPTER_XML_INVALID' });
   });
 });

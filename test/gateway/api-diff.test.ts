@@ -73,7 +73,7 @@ describe('conflux api diff', () => {
     );
     assert.deepEqual(diff.added, ['GET /health']);
     assert.deepEqual(diff.removed, ['DELETE /items/{}']);
-    assert.deepEqual(diff.breaking.sort(), [
+    assert.deepEqual([...diff.breaking].sort(), [
       'DELETE /items/{}: operation removed',
       'GET /items/{}: path parameter id: type string → integer',
       'GET /items/{}: query parameter region added (required)',

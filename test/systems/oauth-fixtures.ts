@@ -6,7 +6,12 @@ import type { AddressInfo } from 'node:net';
  * A small OAuth 2.0 authorization server for tests (client credentials, authorization code with
  * PKCE, refresh tokens rotated on use) and an API that accepts only its live access tokens.
  */
-export function createOAuthFixture(options: { clientId: string; clientSecret: string; lifetimeS: number; tokenDelayMs?: number }) {
+export function createOAuthFixture(options: {
+  clientId: string;
+  clientSecret: string;
+  lifetimeS: number;
+  tokenDelayMs?: number;
+}) {
   const live = new Set<string>();
   const refreshTokens = new Set<string>();
   const codes = new Map<string, { challenge: string; redirectUri: string }>();
@@ -19,7 +24,11 @@ export function createOAuthFixture(options: { clientId: string; clientSecret: st
     serial += 1;
     const access = `at-${serial}-${randomBytes(8).toString('hex')}`;
     live.add(access);
-    const body: Record<string, unknown> = { access_token: access, token_type: 'Bearer', expires_in: lifetimeS };
+    const body: Record<string, unknown> = {
+      access_token: access,
+      token_type: 'Bearer',
+      expires_in: lifetimeS,
+    };
     if (withRefresh) {
       const refresh = `rt-${serial}-${randomBytes(8).toString('hex')}`;
       refreshTokens.add(refresh);
@@ -39,10 +48,14 @@ export function createOAuthFixture(options: { clientId: string; clientSecret: st
 
   const server: Server = createServer(async (req, res): Promise<unknown> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (url.pathname === '/authorize') {
       const code = randomBytes(8).toString('hex');
-      codes.set(code, { challenge: url.searchParams.get('code_challenge') ?? '', redirectUri: url.searchParams.get('redirect_uri') ?? '' });
+      codes.set(code, {
+        challenge: url.searchParams.get('code_challenge') ?? '',
+        redirectUri: url.searchParams.get('redirect_uri') ?? '',
+      });
       const back = new URL(url.searchParams.get('redirect_uri') ?? '');
       back.searchParams.set('code', code);
       back.searchParams.set('state', url.searchParams.get('state') ?? '');
@@ -62,7 +75,12 @@ export function createOAuthFixture(options: { clientId: string; clientSecret: st
         codes.delete(form.get('code') ?? '');
         const verifier = form.get('code_verifier') ?? '';
         const challenge = createHash('sha256').update(verifier).digest('base64url');
-        if (entry === undefined || entry.challenge !== challenge || entry.redirectUri !== form.get('redirect_uri')) return json(400, { error: 'invalid_grant' });
+        if (
+          entry === undefined ||
+          entry.challenge !== challenge ||
+          entry.redirectUri !== form.get('redirect_uri')
+        )
+          return json(400, { error: 'invalid_grant' });
         return json(200, issue(true));
       }
       if (grant === 'refresh_token') {

@@ -29,7 +29,12 @@ import { API_DESCRIPTION, createOAuthFixture } from './oauth-fixtures.ts';
 const CLIENT_SECRET = `client-secret-${randomBytes(6).toString('hex')}`;
 
 describe('OAuth 2.0 upstreams against a local authorization server', () => {
-  const fixture = createOAuthFixture({ clientId: 'conflux', clientSecret: CLIENT_SECRET, lifetimeS: 120, tokenDelayMs: 50 });
+  const fixture = createOAuthFixture({
+    clientId: 'conflux',
+    clientSecret: CLIENT_SECRET,
+    lifetimeS: 120,
+    tokenDelayMs: 50,
+  });
   let dir: string;
   let origin: string;
   let description: SystemDescription;
@@ -117,7 +122,11 @@ describe('OAuth 2.0 upstreams against a local authorization server', () => {
   test('client credentials: 20 concurrent calls make exactly one token request', async () => {
     const caller = worker(0, clientCredentials(), 'things', createLocalTokenLock());
     const before = fixture.grants.length;
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => caller.call('things', 'listThings', {}, { correlationId: `c${i}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        caller.call('things', 'listThings', {}, { correlationId: `c${i}` }),
+      ),
+    );
     assert.ok(answers.every((answer) => answer.status === 200));
     assert.deepEqual(fixture.grants.slice(before), ['client_credentials']);
     assert.equal(health.get('things').state, 'ok');
@@ -128,7 +137,9 @@ describe('OAuth 2.0 upstreams against a local authorization server', () => {
     const a = worker(0, clientCredentials(), 'shared', lock);
     const b = worker(1, clientCredentials(), 'shared', lock);
     const before = fixture.grants.length;
-    const calls = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).call('shared', 'listThings', {}, { correlationId: `s${i}` }));
+    const calls = Array.from({ length: 20 }, (_, i) =>
+      (i % 2 === 0 ? a : b).call('shared', 'listThings', {}, { correlationId: `s${i}` }),
+    );
     const answers = await Promise.all(calls);
     assert.ok(answers.every((answer) => answer.status === 200));
     assert.deepEqual(fixture.grants.slice(before), ['client_credentials']);
@@ -155,7 +166,10 @@ describe('OAuth 2.0 upstreams against a local authorization server', () => {
     const answer = await caller.call('revoked', 'listThings', {}, { correlationId: 'r2' });
     assert.equal(answer.status, 200);
     assert.equal(fixture.grants.length - grants, 1);
-    assert.deepEqual(fixture.apiCalls.slice(calls).map((call) => call.status), [401, 200]);
+    assert.deepEqual(
+      fixture.apiCalls.slice(calls).map((call) => call.status),
+      [401, 200],
+    );
   });
 
   test('authorization code: connect with PKCE + state, refresh tokens rotated, refusal marks the connection invalid', async () => {
@@ -193,17 +207,25 @@ describe('OAuth 2.0 upstreams against a local authorization server', () => {
     const rotated = await vault.get(names.refresh);
     assert.notEqual(rotated, firstRefresh, 'the rotated refresh token replaced the used one');
 
-    const invalidEvents = () => events.filter((event) => event.system === 'onbehalf' && event.type === 'system.connection.invalid').length;
+    const invalidEvents = () =>
+      events.filter((event) => event.system === 'onbehalf' && event.type === 'system.connection.invalid')
+        .length;
     const invalidBefore = invalidEvents();
-    assert.ok(events.some((event) => event.system === 'onbehalf' && event.type === 'system.connection.ok'), 'recovery after connect is an event too');
+    assert.ok(
+      events.some((event) => event.system === 'onbehalf' && event.type === 'system.connection.ok'),
+      'recovery after connect is an event too',
+    );
     fixture.revokeRefreshTokens();
     fixture.revokeAccessTokens();
-    await assert.rejects(caller.call('onbehalf', 'listThings', {}, { correlationId: 'o3' }), (error: unknown) => {
-      assert.ok(error instanceof ConfluxError);
-      assert.equal(error.code, 'SYSTEM_AUTH_FAILED');
-      assert.equal(error.details.invalid, true);
-      return true;
-    });
+    await assert.rejects(
+      caller.call('onbehalf', 'listThings', {}, { correlationId: 'o3' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfluxError);
+        assert.equal(error.code, 'SYSTEM_AUTH_FAILED');
+        assert.equal(error.details.invalid, true);
+        return true;
+      },
+    );
     assert.equal(health.get('onbehalf').state, 'invalid');
     assert.equal(invalidEvents() - invalidBefore, 1);
     // Further failing calls do not repeat the event.
@@ -212,12 +234,16 @@ describe('OAuth 2.0 upstreams against a local authorization server', () => {
   });
 
   test('tokens and the client secret never reach the logs, and the vault redacts them from run data', async () => {
-    const tokens = (await Promise.all(['things', 'shared', 'onbehalf'].map((name) => vaults[0]?.get(tokenSecretNames(name).access)))) as string[];
+    const tokens = (await Promise.all(
+      ['things', 'shared', 'onbehalf'].map((name) => vaults[0]?.get(tokenSecretNames(name).access)),
+    )) as string[];
     const text = logs.join('');
     assert.ok(text.includes('system access token refreshed'), 'the logs were captured');
     for (const secret of [...tokens, CLIENT_SECRET]) assert.equal(text.includes(secret), false);
     assert.doesNotMatch(text, /at-\d+-[0-9a-f]{16}|rt-\d+-[0-9a-f]{16}/);
-    const redacted = JSON.stringify(vaults[0]?.redactor.redact({ headers: { authorization: `Bearer ${tokens[0]}` } }));
+    const redacted = JSON.stringify(
+      vaults[0]?.redactor.redact({ headers: { authorization: `Bearer ${tokens[0]}` } }),
+    );
     assert.equal(redacted.includes(tokens[0] as string), false);
   });
 });

@@ -69,14 +69,24 @@ describe('pagination styles against a local server', () => {
       }
       if (url.pathname === '/link') {
         const start = Number(q('start') ?? 0);
-        const link = start + PAGE < ITEMS.length ? { link: `<${origin}/link?start=${start + PAGE}>; rel="next", <${origin}/link?start=0>; rel="first"` } : {};
+        const link =
+          start + PAGE < ITEMS.length
+            ? {
+                link: `<${origin}/link?start=${start + PAGE}>; rel="next", <${origin}/link?start=0>; rel="first"`,
+              }
+            : {};
         return json(ITEMS.slice(start, start + PAGE), link);
       }
       if (url.pathname === '/bundle') {
         const start = Number(q('_offset') ?? 0);
         const link = [{ relation: 'self', url: `${origin}/bundle?_offset=${start}` }];
-        if (start + PAGE < ITEMS.length) link.push({ relation: 'next', url: `${origin}/bundle?_offset=${start + PAGE}` });
-        return json({ resourceType: 'Bundle', link, entry: ITEMS.slice(start, start + PAGE).map((resource) => ({ resource })) });
+        if (start + PAGE < ITEMS.length)
+          link.push({ relation: 'next', url: `${origin}/bundle?_offset=${start + PAGE}` });
+        return json({
+          resourceType: 'Bundle',
+          link,
+          entry: ITEMS.slice(start, start + PAGE).map((resource) => ({ resource })),
+        });
       }
       return res.writeHead(404).end();
     });
@@ -86,7 +96,20 @@ describe('pagination styles against a local server', () => {
     writeFileSync(join(dir, 'pages.yaml'), DESCRIPTION);
     const description = await loadSystemDescription(join(dir, 'pages.yaml'));
     caller = createSystemCaller({
-      systems: new Map([['pages', { name: 'pages', descriptionFile: join(dir, 'pages.yaml'), baseUrl: origin, auth: { type: 'none' }, timeoutMs: 2000, retry: { attempts: 1, backoffMs: 1 }, source: { file: 'x', line: 1, column: 1 } }]]),
+      systems: new Map([
+        [
+          'pages',
+          {
+            name: 'pages',
+            descriptionFile: join(dir, 'pages.yaml'),
+            baseUrl: origin,
+            auth: { type: 'none' },
+            timeoutMs: 2000,
+            retry: { attempts: 1, backoffMs: 1 },
+            source: { file: 'x', line: 1, column: 1 },
+          },
+        ],
+      ]),
       descriptions: new Map([['pages', description]]),
       baseUrls: new Map([['pages', origin]]),
       resolveSecret: () => Promise.reject(new Error('none')),
@@ -100,18 +123,41 @@ describe('pagination styles against a local server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const collect = async (operation: string, pagination: SystemPagination, extra: { maxItems?: number; onLimit?: 'stop' | 'fail' } = {}) => {
+  const collect = async (
+    operation: string,
+    pagination: SystemPagination,
+    extra: { maxItems?: number; onLimit?: 'stop' | 'fail' } = {},
+  ) => {
     const out: unknown[] = [];
-    for await (const item of paginate(caller, 'pages', operation, {}, { correlationId: 'p', pagination, ...extra })) out.push(item);
+    for await (const item of paginate(
+      caller,
+      'pages',
+      operation,
+      {},
+      { correlationId: 'p', pagination, ...extra },
+    ))
+      out.push(item);
     return out;
   };
 
   const styles: [string, SystemPagination, (item: unknown) => unknown][] = [
-    ['byCursor', { style: 'cursor', cursorParam: 'cursor', nextCursor: 'meta.next_cursor', items: 'data' }, (item) => item],
-    ['byOffset', { style: 'offset', offsetParam: 'offset', limitParam: 'limit', limit: PAGE, items: '.' }, (item) => item],
+    [
+      'byCursor',
+      { style: 'cursor', cursorParam: 'cursor', nextCursor: 'meta.next_cursor', items: 'data' },
+      (item) => item,
+    ],
+    [
+      'byOffset',
+      { style: 'offset', offsetParam: 'offset', limitParam: 'limit', limit: PAGE, items: '.' },
+      (item) => item,
+    ],
     ['byPage', { style: 'page', pageParam: 'page', firstPage: 1, items: 'results' }, (item) => item],
     ['byLink', { style: 'link', items: '.' }, (item) => item],
-    ['byBundle', { style: 'next-url', nextUrl: 'link[relation=next].url', items: 'entry' }, (item) => (item as { resource: unknown }).resource],
+    [
+      'byBundle',
+      { style: 'next-url', nextUrl: 'link[relation=next].url', items: 'entry' },
+      (item) => (item as { resource: unknown }).resource,
+    ],
   ];
   for (const [operation, pagination, unwrap] of styles) {
     test(`${pagination.style}: every item once, in order`, async () => {
@@ -125,16 +171,25 @@ describe('pagination styles against a local server', () => {
     const items = await collect('byCursor', styles[0]?.[1] as SystemPagination, { maxItems: 7 });
     assert.equal(items.length, 7);
     assert.equal(hits.length - before, 2, 'no page is fetched beyond the guard');
-    await assert.rejects(collect('byCursor', styles[0]?.[1] as SystemPagination, { maxItems: 7, onLimit: 'fail' }), { code: 'SYSTEM_PAGINATION_LIMIT' });
+    await assert.rejects(
+      collect('byCursor', styles[0]?.[1] as SystemPagination, { maxItems: 7, onLimit: 'fail' }),
+      { code: 'SYSTEM_PAGINATION_LIMIT' },
+    );
   });
 
   test('Link header parsing (RFC 8288)', () => {
-    assert.equal(nextLink('<https://a/x?page=3>; rel="next", <https://a/x?page=1>; rel="prev"'), 'https://a/x?page=3');
+    assert.equal(
+      nextLink('<https://a/x?page=3>; rel="next", <https://a/x?page=1>; rel="prev"'),
+      'https://a/x?page=3',
+    );
     assert.equal(nextLink('<https://a/1>; rel=first, <https://a/2>; rel="next last"'), 'https://a/2');
     assert.equal(nextLink('<https://a/1>; rel="prev"'), undefined);
   });
 
   test('a next URL on another origin is not followed with the system credentials', async () => {
-    await assert.rejects(caller.call('pages', 'byLink', {}, { correlationId: 'x', url: 'http://127.0.0.2:1/steal' }), { code: 'SYSTEM_REQUEST_INVALID' });
+    await assert.rejects(
+      caller.call('pages', 'byLink', {}, { correlationId: 'x', url: 'http://127.0.0.2:1/steal' }),
+      { code: 'SYSTEM_REQUEST_INVALID' },
+    );
   });
 });

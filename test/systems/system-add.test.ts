@@ -13,7 +13,11 @@ const corpus = (path: string) => fileURLToPath(new URL(`../../../shared/corpus/$
 
 async function conflux(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args], { cwd: REPO, timeout: 60_000 });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args],
+      { cwd: REPO, timeout: 60_000 },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -36,7 +40,16 @@ describe('conflux system add', () => {
     ['banking', 'openapi/cds-au/cds_banking.json', 'openapi', 19],
   ] as const) {
     test(`${kind}: ${file}`, async () => {
-      const result = await conflux(['system', 'add', name, '--from', corpus(file), '--project', project, '--json']);
+      const result = await conflux([
+        'system',
+        'add',
+        name,
+        '--from',
+        corpus(file),
+        '--project',
+        project,
+        '--json',
+      ]);
       assert.equal(result.code, 0, result.stderr);
       const report = JSON.parse(result.stdout) as { kind: string; operations: string[]; systemFile: string };
       assert.equal(report.kind, kind);
@@ -53,7 +66,15 @@ describe('conflux system add', () => {
   });
 
   test('an existing system is not overwritten without --force; a bad document writes nothing', async () => {
-    const again = await conflux(['system', 'add', 'weather', '--from', corpus('wsdl/node-soap/stockquote.wsdl'), '--project', project]);
+    const again = await conflux([
+      'system',
+      'add',
+      'weather',
+      '--from',
+      corpus('wsdl/node-soap/stockquote.wsdl'),
+      '--project',
+      project,
+    ]);
     assert.notEqual(again.code, 0);
     assert.match(again.stderr, /SYSTEM_IMPORT_FAILED.*--force/);
     const broken = join(project, 'broken.yaml');

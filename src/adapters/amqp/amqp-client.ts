@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { ConfluxError } from '../../errors/index.ts';
-import { type BrokerPublisher, type BrokerSubscription, decodePayload, encodePayload } from '../broker-types.ts';
+import {
+  type BrokerPublisher,
+  type BrokerSubscription,
+  decodePayload,
+  encodePayload,
+} from '../broker-types.ts';
 
 export interface AmqpSubscriptionOptions {
   readonly url: string;
@@ -30,11 +35,16 @@ export function createAmqpSubscription(options: AmqpSubscriptionOptions): Broker
       await open.consume(options.queue, (message) => {
         if (message === null) return;
         const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(message.properties.headers ?? {})) headers[name] = String(value);
+        for (const [name, value] of Object.entries(message.properties.headers ?? {}))
+          headers[name] = String(value);
         const id =
           typeof message.properties.messageId === 'string'
             ? message.properties.messageId
-            : createHash('sha256').update(`${options.queue}\n`).update(message.content).digest('hex').slice(0, 32);
+            : createHash('sha256')
+                .update(`${options.queue}\n`)
+                .update(message.content)
+                .digest('hex')
+                .slice(0, 32);
         fire({ address: options.queue, payload: decodePayload(message.content), headers, id }).then(
           () => open.ack(message),
           (error: unknown) => {
@@ -69,15 +79,22 @@ export async function createAmqpPublisher(options: { url: string }): Promise<Bro
           declared.add(address);
         }
         await new Promise<void>((resolve, reject) => {
-          channel.sendToQueue(address, encodePayload(payload), { persistent: true, contentType: 'application/json', headers }, (error) =>
-            error === null || error === undefined ? resolve() : reject(error),
+          channel.sendToQueue(
+            address,
+            encodePayload(payload),
+            { persistent: true, contentType: 'application/json', headers },
+            (error) => (error === null || error === undefined ? resolve() : reject(error)),
           );
         });
       } catch (cause) {
-        throw new ConfluxError('ADAPTER_BROKER_FAILED', `AMQP publish to queue ${address} was not confirmed.`, {
-          details: { protocol: 'amqp', address, retryable: true },
-          cause,
-        });
+        throw new ConfluxError(
+          'ADAPTER_BROKER_FAILED',
+          `AMQP publish to queue ${address} was not confirmed.`,
+          {
+            details: { protocol: 'amqp', address, retryable: true },
+            cause,
+          },
+        );
       }
     },
     async close() {

@@ -1,1 +1,6 @@
-export { createMqttPublisher, createMqttSubscription, type MqttSubscriptionOptions, mqttTopicFilter } from './mqtt-client.ts';
+export {
+  createMqttPublisher,
+  createMqttSubscription,
+  type MqttSubscriptionOptions,
+  mqttTopicFilter,
+} from './mqtt-client.ts';

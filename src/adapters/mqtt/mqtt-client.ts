@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { ConfluxError } from '../../errors/index.ts';
-import { type BrokerMessage, type BrokerPublisher, type BrokerSubscription, decodePayload, encodePayload } from '../broker-types.ts';
+import {
+  type BrokerMessage,
+  type BrokerPublisher,
+  type BrokerSubscription,
+  decodePayload,
+  encodePayload,
+} from '../broker-types.ts';
 
 export interface MqttSubscriptionOptions {
   readonly url: string;
@@ -40,7 +46,11 @@ export function createMqttSubscription(options: MqttSubscriptionOptions): Broker
             address: topic,
             payload: decodePayload(payload),
             headers: {},
-            id: createHash('sha256').update(`${options.clientId}\n${topic}\n${packet.messageId ?? ''}\n`).update(payload).digest('hex').slice(0, 32),
+            id: createHash('sha256')
+              .update(`${options.clientId}\n${topic}\n${packet.messageId ?? ''}\n`)
+              .update(payload)
+              .digest('hex')
+              .slice(0, 32),
           };
           fire(message).then(
             () => done(0),
@@ -64,7 +74,12 @@ export function createMqttSubscription(options: MqttSubscriptionOptions): Broker
 }
 
 /** Publishes with QoS 1: resolves on the broker's PUBACK. */
-export async function createMqttPublisher(options: { url: string; clientId: string; username?: string; password?: string }): Promise<BrokerPublisher> {
+export async function createMqttPublisher(options: {
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+}): Promise<BrokerPublisher> {
   const client = await mqtt.connectAsync(options.url, {
     clientId: options.clientId,
     connectTimeout: 5000,

@@ -1,7 +1,12 @@
 import { AckPolicy, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ConfluxError } from '../../errors/index.ts';
-import { type BrokerPublisher, type BrokerSubscription, decodePayload, encodePayload } from '../broker-types.ts';
+import {
+  type BrokerPublisher,
+  type BrokerSubscription,
+  decodePayload,
+  encodePayload,
+} from '../broker-types.ts';
 
 export interface NatsSubscriptionOptions {
   /** nats://host:port */
@@ -39,7 +44,11 @@ export function createNatsSubscription(options: NatsSubscriptionOptions): Broker
       connection = await connect({ servers: servers(options.url) });
       const manager = await jetstreamManager(connection);
       const stream = await ensureStream(manager, options.subject);
-      await manager.consumers.add(stream, { durable_name: options.durable, ack_policy: AckPolicy.Explicit, filter_subject: options.subject });
+      await manager.consumers.add(stream, {
+        durable_name: options.durable,
+        ack_policy: AckPolicy.Explicit,
+        filter_subject: options.subject,
+      });
       const consumer = await jetstream(connection).consumers.get(stream, options.durable);
       const messages = await consumer.consume();
       stopped = (async () => {
@@ -47,7 +56,12 @@ export function createNatsSubscription(options: NatsSubscriptionOptions): Broker
           const headers: Record<string, string> = {};
           for (const [name, values] of message.headers ?? []) headers[name] = values.join(', ');
           try {
-            await fire({ address: message.subject, payload: decodePayload(message.data), headers, id: `${stream}:${message.seq}` });
+            await fire({
+              address: message.subject,
+              payload: decodePayload(message.data),
+              headers,
+              id: `${stream}:${message.seq}`,
+            });
             message.ack();
           } catch (error) {
             options.onError?.(error);
@@ -79,10 +93,14 @@ export async function createNatsPublisher(options: { url: string }): Promise<Bro
         }
         await client.publish(address, encodePayload(payload));
       } catch (cause) {
-        throw new ConfluxError('ADAPTER_BROKER_FAILED', `NATS JetStream publish to ${address} was not acknowledged.`, {
-          details: { protocol: 'nats', address, retryable: true },
-          cause,
-        });
+        throw new ConfluxError(
+          'ADAPTER_BROKER_FAILED',
+          `NATS JetStream publish to ${address} was not acknowledged.`,
+          {
+            details: { protocol: 'nats', address, retryable: true },
+            cause,
+          },
+        );
       }
     },
     async close() {

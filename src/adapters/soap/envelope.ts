@@ -14,11 +14,16 @@ export interface SoapFault {
   readonly detail?: unknown;
 }
 
-export type SoapMessage = { readonly kind: 'body'; readonly value: unknown } | { readonly kind: 'fault'; readonly fault: SoapFault };
+export type SoapMessage =
+  | { readonly kind: 'body'; readonly value: unknown }
+  | { readonly kind: 'fault'; readonly fault: SoapFault };
 
 /** A JSON body wrapped as the SOAP request (or response) element of an operation. */
 export function buildEnvelope(version: SoapBinding['version'], element: SoapElement, body: unknown): string {
-  const content = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const content =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : {};
   // Qualified children share the element's namespace: a default namespace says that. Unqualified
   // children must stay in no namespace, so only the element itself takes a prefix.
   const wrapped = element.qualified
@@ -33,7 +38,13 @@ export function buildEnvelope(version: SoapBinding['version'], element: SoapElem
 export function buildFault(version: SoapBinding['version'], fault: SoapFault): string {
   const body =
     version === '1.1'
-      ? { 'soap:Fault': { faultcode: `soap:${fault.code}`, faultstring: fault.reason, ...(fault.detail === undefined ? {} : { detail: fault.detail }) } }
+      ? {
+          'soap:Fault': {
+            faultcode: `soap:${fault.code}`,
+            faultstring: fault.reason,
+            ...(fault.detail === undefined ? {} : { detail: fault.detail }),
+          },
+        }
       : {
           'soap:Fault': {
             'soap:Code': { 'soap:Value': `soap:${fault.code}` },
@@ -49,7 +60,11 @@ export function buildFault(version: SoapBinding['version'], fault: SoapFault): s
 /** HTTP headers for a SOAP request: 1.1 uses text/xml + SOAPAction, 1.2 an `action` media-type parameter. */
 export function soapHeaders(binding: SoapBinding): Record<string, string> {
   if (binding.version === '1.1') {
-    return { 'content-type': 'text/xml; charset=utf-8', soapaction: JSON.stringify(binding.action), accept: 'text/xml' };
+    return {
+      'content-type': 'text/xml; charset=utf-8',
+      soapaction: JSON.stringify(binding.action),
+      accept: 'text/xml',
+    };
   }
   const action = binding.action === '' ? '' : `; action=${JSON.stringify(binding.action)}`;
   return { 'content-type': `application/soap+xml; charset=utf-8${action}`, accept: 'application/soap+xml' };
@@ -61,9 +76,13 @@ export function parseEnvelope(text: string, limits: XmlLimits = {}): SoapMessage
   const envelope = record(document.Envelope);
   const body = record(envelope?.Body);
   if (envelope === undefined || body === undefined) {
-    throw new ConfluxError('ADAPTER_XML_INVALID', 'XML document is not a SOAP envelope: expected Envelope/Body.', {
-      details: { expected: 'Envelope/Body', retryable: false },
-    });
+    throw new ConfluxError(
+      'ADAPTER_XML_INVALID',
+      'XML document is not a SOAP envelope: expected Envelope/Body.',
+      {
+        details: { expected: 'Envelope/Body', retryable: false },
+      },
+    );
   }
   const fault = record(body.Fault);
   if (fault !== undefined) return { kind: 'fault', fault: readFault(fault) };
@@ -91,7 +110,9 @@ function text(value: unknown): string | undefined {
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function withoutNamespaceAttributes(value: unknown): unknown {

@@ -35,11 +35,17 @@ export function scopeOf(node: XmlNode, parent: ReadonlyMap<string, string>): Rea
 
 export function splitName(name: string): { prefix: string; local: string } {
   const colon = name.indexOf(':');
-  return colon === -1 ? { prefix: '', local: name } : { prefix: name.slice(0, colon), local: name.slice(colon + 1) };
+  return colon === -1
+    ? { prefix: '', local: name }
+    : { prefix: name.slice(0, colon), local: name.slice(colon + 1) };
 }
 
 /** Child elements of `parent` whose namespace matches and whose local name is `local`. */
-export function children(parent: Scoped, matches: (namespace: string | undefined) => boolean, local: string): Scoped[] {
+export function children(
+  parent: Scoped,
+  matches: (namespace: string | undefined) => boolean,
+  local: string,
+): Scoped[] {
   const out: Scoped[] = [];
   for (const [key, value] of Object.entries(parent.node)) {
     if (key.startsWith('@_') || key === '#text' || !Array.isArray(value)) continue;
@@ -65,7 +71,10 @@ export function attr(node: XmlNode, name: string): string | undefined {
 }
 
 /** A QName attribute value (`tns:GetWeather`) as namespace + local name. */
-export function resolveQName(value: string, scope: ReadonlyMap<string, string>): { namespace: string | undefined; local: string } {
+export function resolveQName(
+  value: string,
+  scope: ReadonlyMap<string, string>,
+): { namespace: string | undefined; local: string } {
   const { prefix, local } = splitName(value);
   return { namespace: scope.get(prefix), local };
 }

@@ -12,8 +12,10 @@ const MAX_WSDL_BYTES = 10 * 1024 * 1024;
  * that no SOAP binding carries are reported as warnings. Parsed with entities off and DTDs refused.
  */
 export function readWsdl(text: string, file: string): WsdlDocument {
-  if (Buffer.byteLength(text) > MAX_WSDL_BYTES) throw wsdlInvalid(file, `is larger than ${MAX_WSDL_BYTES} bytes`);
-  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw wsdlInvalid(file, 'contains a DOCTYPE or ENTITY declaration; refused');
+  if (Buffer.byteLength(text) > MAX_WSDL_BYTES)
+    throw wsdlInvalid(file, `is larger than ${MAX_WSDL_BYTES} bytes`);
+  if (/<!DOCTYPE|<!ENTITY/i.test(text))
+    throw wsdlInvalid(file, 'contains a DOCTYPE or ENTITY declaration; refused');
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
@@ -35,7 +37,10 @@ export function readWsdl(text: string, file: string): WsdlDocument {
   const root = { node: parsed, scope: new Map<string, string>() };
   const definitions = children(root, inNs(NS.wsdl), 'definitions')[0];
   if (definitions === undefined) {
-    throw wsdlInvalid(file, 'has no wsdl:definitions root element (namespace http://schemas.xmlsoap.org/wsdl/)');
+    throw wsdlInvalid(
+      file,
+      'has no wsdl:definitions root element (namespace http://schemas.xmlsoap.org/wsdl/)',
+    );
   }
   const warnings: { pointer: string; message: string }[] = [];
   const warn = (pointer: string, message: string) => warnings.push({ pointer, message });
@@ -57,26 +62,40 @@ export function readWsdl(text: string, file: string): WsdlDocument {
 
   const soapBindings = bindings
     .map((binding, index) => ({ binding, index, version: soapVersion(binding) }))
-    .filter((entry): entry is { binding: Scoped; index: number; version: '1.1' | '1.2' } => entry.version !== undefined);
+    .filter(
+      (entry): entry is { binding: Scoped; index: number; version: '1.1' | '1.2' } =>
+        entry.version !== undefined,
+    );
   for (const [index, binding] of bindings.entries()) {
     if (soapVersion(binding) === undefined)
-      warn(`/definitions/binding/${index}`, `binding ${attr(binding.node, 'name') ?? index} is not SOAP (HTTP GET/POST bindings are not imported)`);
+      warn(
+        `/definitions/binding/${index}`,
+        `binding ${attr(binding.node, 'name') ?? index} is not SOAP (HTTP GET/POST bindings are not imported)`,
+      );
   }
   const chosen = soapBindings.find((entry) => entry.version === '1.1') ?? soapBindings[0];
   if (chosen === undefined) throw wsdlInvalid(file, 'has no SOAP 1.1 or 1.2 binding');
   for (const other of soapBindings) {
     if (other !== chosen)
-      warn(`/definitions/binding/${other.index}`, `binding ${attr(other.binding.node, 'name')} (SOAP ${other.version}) is not imported; SOAP ${chosen.version} is used`);
+      warn(
+        `/definitions/binding/${other.index}`,
+        `binding ${attr(other.binding.node, 'name')} (SOAP ${other.version}) is not imported; SOAP ${chosen.version} is used`,
+      );
   }
 
   const soapNs = chosen.version === '1.1' ? NS.soap11 : NS.soap12;
-  const bindingStyle = attr(children(chosen.binding, inNs(soapNs), 'binding')[0]?.node ?? {}, 'style') ?? 'document';
+  const bindingStyle =
+    attr(children(chosen.binding, inNs(soapNs), 'binding')[0]?.node ?? {}, 'style') ?? 'document';
   const portTypeName = resolveQName(attr(chosen.binding.node, 'type') ?? '', chosen.binding.scope).local;
   const portType = portTypes.get(portTypeName);
-  if (portType === undefined) throw wsdlInvalid(file, `binding refers to portType ${portTypeName}, which is not defined`);
+  if (portType === undefined)
+    throw wsdlInvalid(file, `binding refers to portType ${portTypeName}, which is not defined`);
   const portTypeIndex = [...portTypes.keys()].indexOf(portTypeName);
   const boundOperations = new Map(
-    children(chosen.binding, inNs(NS.wsdl), 'operation').map((operation) => [attr(operation.node, 'name') ?? '', operation]),
+    children(chosen.binding, inNs(NS.wsdl), 'operation').map((operation) => [
+      attr(operation.node, 'name') ?? '',
+      operation,
+    ]),
   );
 
   const operations: WsdlOperation[] = [];
@@ -116,8 +135,14 @@ export function readWsdl(text: string, file: string): WsdlDocument {
 
   const endpoints = children(definitions, inNs(NS.wsdl), 'service').flatMap((service) =>
     children(service, inNs(NS.wsdl), 'port')
-      .filter((port) => resolveQName(attr(port.node, 'binding') ?? '', port.scope).local === attr(chosen.binding.node, 'name'))
-      .flatMap((port) => children(port, inNs(soapNs), 'address').map((address) => attr(address.node, 'location') ?? ''))
+      .filter(
+        (port) =>
+          resolveQName(attr(port.node, 'binding') ?? '', port.scope).local ===
+          attr(chosen.binding.node, 'name'),
+      )
+      .flatMap((port) =>
+        children(port, inNs(soapNs), 'address').map((address) => attr(address.node, 'location') ?? ''),
+      )
       .filter((location) => location !== ''),
   );
 
@@ -153,14 +178,21 @@ export function readWsdl(text: string, file: string): WsdlDocument {
         warn(pointer, `document-style message ${messageName} has no element part; the body is open`);
         return { element: { name: rpcName, namespace: targetNamespace, qualified: false }, schema: {} };
       }
-      if (parts.length > 1) warn(pointer, `message ${messageName} has ${parts.length} parts; only the first goes in the body`);
+      if (parts.length > 1)
+        warn(pointer, `message ${messageName} has ${parts.length} parts; only the first goes in the body`);
       const { namespace, local } = resolveQName(elementName, part.scope);
       const info = xsd.element(namespace, local);
       if (info === undefined) {
         warn(pointer, `element ${elementName} is not defined in the WSDL types; the body is open`);
-        return { element: { name: local, namespace: namespace ?? targetNamespace, qualified: false }, schema: {} };
+        return {
+          element: { name: local, namespace: namespace ?? targetNamespace, qualified: false },
+          schema: {},
+        };
       }
-      return { element: { name: info.name, namespace: info.namespace, qualified: info.qualified }, schema: info.schema };
+      return {
+        element: { name: info.name, namespace: info.namespace, qualified: info.qualified },
+        schema: info.schema,
+      };
     }
     // rpc: a wrapper named after the operation, one child per part.
     const properties: Record<string, unknown> = {};
@@ -197,5 +229,3 @@ function wsdlInvalid(file: string, problem: string, cause?: unknown): ConfluxErr
     ...(cause === undefined ? {} : { cause }),
   });
 }
-
-

@@ -40,33 +40,53 @@ export async function startSoapService(options: SoapServiceOptions): Promise<Soa
     });
   });
 
-  async function handle(req: IncomingMessage): Promise<{ status: number; xml: string; version: '1.1' | '1.2' }> {
+  async function handle(
+    req: IncomingMessage,
+  ): Promise<{ status: number; xml: string; version: '1.1' | '1.2' }> {
     const contentType = req.headers['content-type'] ?? '';
     const version = contentType.includes('application/soap+xml') ? '1.2' : '1.1';
     const clientCode = version === '1.1' ? 'Client' : 'Sender';
     try {
-      if (req.method !== 'POST') throw new SoapServiceFault({ code: clientCode, reason: 'SOAP requests are POSTed' });
+      if (req.method !== 'POST')
+        throw new SoapServiceFault({ code: clientCode, reason: 'SOAP requests are POSTed' });
       const text = await readText(req, maxBytes);
       const message = parseEnvelope(text, { maxBytes });
-      if (message.kind === 'fault') throw new SoapServiceFault({ code: clientCode, reason: 'a request cannot be a fault' });
-      const action = version === '1.1' ? unquote(req.headers.soapaction) : /action="([^"]*)"/.exec(contentType)?.[1];
+      if (message.kind === 'fault')
+        throw new SoapServiceFault({ code: clientCode, reason: 'a request cannot be a fault' });
+      const action =
+        version === '1.1' ? unquote(req.headers.soapaction) : /action="([^"]*)"/.exec(contentType)?.[1];
       const element = bodyElementName(text);
       const operation =
-        options.operations.find((op) => op.binding.version === version && action !== undefined && action !== '' && op.binding.action === action) ??
-        options.operations.find((op) => op.binding.request.name === element);
-      if (operation === undefined) throw new SoapServiceFault({ code: clientCode, reason: `no operation for action "${action ?? ''}" / element ${element ?? '?'}` });
+        options.operations.find(
+          (op) =>
+            op.binding.version === version &&
+            action !== undefined &&
+            action !== '' &&
+            op.binding.action === action,
+        ) ?? options.operations.find((op) => op.binding.request.name === element);
+      if (operation === undefined)
+        throw new SoapServiceFault({
+          code: clientCode,
+          reason: `no operation for action "${action ?? ''}" / element ${element ?? '?'}`,
+        });
       const answer = await options.respond(operation, message.value);
-      const response = operation.binding.response ?? { ...operation.binding.request, name: `${operation.binding.request.name}Response` };
+      const response = operation.binding.response ?? {
+        ...operation.binding.request,
+        name: `${operation.binding.request.name}Response`,
+      };
       return { status: 200, xml: buildEnvelope(version, response, answer), version };
     } catch (error) {
-      if (error instanceof SoapServiceFault) return { status: 500, xml: buildFault(version, error.fault), version };
+      if (error instanceof SoapServiceFault)
+        return { status: 500, xml: buildFault(version, error.fault), version };
       const reason = error instanceof ConfluxError ? error.message : 'internal error';
       const code = error instanceof ConfluxError ? clientCode : version === '1.1' ? 'Server' : 'Receiver';
       return { status: 500, xml: buildFault(version, { code, reason }), version };
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
   const address = server.address() as AddressInfo;
   return {
     url: `http://${address.address}:${address.port}`,
@@ -83,7 +103,8 @@ async function readText(req: IncomingMessage, maxBytes: number): Promise<string>
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new SoapServiceFault({ code: 'Client', reason: `request larger than ${maxBytes} bytes` });
+    if (size > maxBytes)
+      throw new SoapServiceFault({ code: 'Client', reason: `request larger than ${maxBytes} bytes` });
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -16,8 +16,19 @@ export interface XsdElementInfo {
 
 const MAX_DEPTH = 12;
 const INTEGER = new Set([
-  'int', 'integer', 'long', 'short', 'byte', 'nonNegativeInteger', 'positiveInteger', 'negativeInteger',
-  'nonPositiveInteger', 'unsignedInt', 'unsignedLong', 'unsignedShort', 'unsignedByte',
+  'int',
+  'integer',
+  'long',
+  'short',
+  'byte',
+  'nonNegativeInteger',
+  'positiveInteger',
+  'negativeInteger',
+  'nonPositiveInteger',
+  'unsignedInt',
+  'unsignedLong',
+  'unsignedShort',
+  'unsignedByte',
 ]);
 const NUMBER = new Set(['decimal', 'float', 'double']);
 const FORMATS: Record<string, string> = { dateTime: 'date-time', date: 'date', time: 'time', anyURI: 'uri' };
@@ -52,11 +63,19 @@ export function createXsdConverter(schemas: readonly Scoped[], warnings: XsdWarn
       }
     }
     if (children(schema, isXsd, 'import').some((item) => attr(item.node, 'schemaLocation') !== undefined)) {
-      warnings.add(`${pointer}/import`, 'schema imports from other files are not fetched; their types are open');
+      warnings.add(
+        `${pointer}/import`,
+        'schema imports from other files are not fetched; their types are open',
+      );
     }
   });
 
-  function typeSchema(qname: string, scope: ReadonlyMap<string, string>, pointer: string, depth: number): JsonSchemaObject {
+  function typeSchema(
+    qname: string,
+    scope: ReadonlyMap<string, string>,
+    pointer: string,
+    depth: number,
+  ): JsonSchemaObject {
     const { namespace, local } = resolveQName(qname, scope);
     if (isXsd(namespace) || (namespace === undefined && !types.has(`{}${local}`))) return builtin(local);
     const entry = types.get(`{${namespace ?? ''}}${local}`);
@@ -65,7 +84,10 @@ export function createXsdConverter(schemas: readonly Scoped[], warnings: XsdWarn
       return {};
     }
     if (depth > MAX_DEPTH) {
-      warnings.add(entry.pointer, `type ${local} nests deeper than ${MAX_DEPTH} levels; cut to an open schema`);
+      warnings.add(
+        entry.pointer,
+        `type ${local} nests deeper than ${MAX_DEPTH} levels; cut to an open schema`,
+      );
       return {};
     }
     return entry.kind === 'complexType'
@@ -94,25 +116,38 @@ export function createXsdConverter(schemas: readonly Scoped[], warnings: XsdWarn
       }
       for (const kind of ['sequence', 'all', 'choice'] as const) {
         for (const [index, nested] of children(group, isXsd, kind).entries()) {
-          collect(nested, `${groupPointer}/${kind}/${index}`, optional || kind === 'choice' || attr(nested.node, 'minOccurs') === '0');
+          collect(
+            nested,
+            `${groupPointer}/${kind}/${index}`,
+            optional || kind === 'choice' || attr(nested.node, 'minOccurs') === '0',
+          );
         }
       }
-      if (children(group, isXsd, 'any').length > 0) warnings.add(`${groupPointer}/any`, 'xsd:any is open: any extra element is accepted');
+      if (children(group, isXsd, 'any').length > 0)
+        warnings.add(`${groupPointer}/any`, 'xsd:any is open: any extra element is accepted');
     };
     collect(scoped, pointer, false);
     let base: JsonSchemaObject | undefined;
-    for (const content of [...children(scoped, isXsd, 'complexContent'), ...children(scoped, isXsd, 'simpleContent')]) {
+    for (const content of [
+      ...children(scoped, isXsd, 'complexContent'),
+      ...children(scoped, isXsd, 'simpleContent'),
+    ]) {
       for (const kind of ['extension', 'restriction'] as const) {
         for (const derived of children(content, isXsd, kind)) {
           const baseName = attr(derived.node, 'base');
-          if (baseName !== undefined) base = typeSchema(baseName, derived.scope, `${pointer}/${kind}`, depth + 1);
+          if (baseName !== undefined)
+            base = typeSchema(baseName, derived.scope, `${pointer}/${kind}`, depth + 1);
           collect(derived, `${pointer}/${kind}`, false);
           addAttributes(derived, properties);
         }
       }
     }
     addAttributes(scoped, properties);
-    let schema: JsonSchemaObject = { type: 'object', properties, ...(required.length > 0 ? { required } : {}) };
+    let schema: JsonSchemaObject = {
+      type: 'object',
+      properties,
+      ...(required.length > 0 ? { required } : {}),
+    };
     if (base !== undefined) {
       if (base.type === 'object') {
         schema = {
@@ -132,22 +167,34 @@ export function createXsdConverter(schemas: readonly Scoped[], warnings: XsdWarn
     for (const attribute of children(scoped, isXsd, 'attribute')) {
       const name = attr(attribute.node, 'name');
       const type = attr(attribute.node, 'type');
-      if (name !== undefined) properties[`@_${name}`] = type === undefined ? { type: 'string' } : builtin(resolveQName(type, attribute.scope).local);
+      if (name !== undefined)
+        properties[`@_${name}`] =
+          type === undefined ? { type: 'string' } : builtin(resolveQName(type, attribute.scope).local);
     }
   }
 
   function simpleType(scoped: Scoped, pointer: string, depth: number): JsonSchemaObject {
     const restriction = children(scoped, isXsd, 'restriction')[0];
-    if (restriction === undefined) return children(scoped, isXsd, 'list').length > 0 ? { type: 'string' } : {};
+    if (restriction === undefined)
+      return children(scoped, isXsd, 'list').length > 0 ? { type: 'string' } : {};
     const baseName = attr(restriction.node, 'base');
-    const base = baseName === undefined ? {} : typeSchema(baseName, restriction.scope, `${pointer}/restriction`, depth + 1);
+    const base =
+      baseName === undefined
+        ? {}
+        : typeSchema(baseName, restriction.scope, `${pointer}/restriction`, depth + 1);
     const values = children(restriction, isXsd, 'enumeration')
       .map((item) => attr(item.node, 'value'))
       .filter((value): value is string => value !== undefined);
-    return values.length > 0 ? { ...base, enum: base.type === 'string' || base.type === undefined ? values : values.map(Number) } : base;
+    return values.length > 0
+      ? { ...base, enum: base.type === 'string' || base.type === undefined ? values : values.map(Number) }
+      : base;
   }
 
-  function elementSchema(scoped: Scoped, pointer: string, depth: number): { name: string; schema: JsonSchemaObject } | undefined {
+  function elementSchema(
+    scoped: Scoped,
+    pointer: string,
+    depth: number,
+  ): { name: string; schema: JsonSchemaObject } | undefined {
     const reference = attr(scoped.node, 'ref');
     if (reference !== undefined) {
       const { namespace, local } = resolveQName(reference, scoped.scope);
@@ -169,7 +216,10 @@ export function createXsdConverter(schemas: readonly Scoped[], warnings: XsdWarn
       return {};
     }
     const type = attr(scoped.node, 'type');
-    const schema = type === undefined ? anyType(scoped, pointer, depth) : typeSchema(type, scoped.scope, `${pointer}/@type`, depth);
+    const schema =
+      type === undefined
+        ? anyType(scoped, pointer, depth)
+        : typeSchema(type, scoped.scope, `${pointer}/@type`, depth);
     return attr(scoped.node, 'nillable') === 'true' ? { anyOf: [schema, { type: 'null' }] } : schema;
   }
 
@@ -178,7 +228,12 @@ export function createXsdConverter(schemas: readonly Scoped[], warnings: XsdWarn
     element(namespace: string | undefined, local: string): XsdElementInfo | undefined {
       const entry = elements.get(`{${namespace ?? ''}}${local}`) ?? findByLocal(local);
       if (entry === undefined) return undefined;
-      return { name: local, namespace: entry.namespace, qualified: entry.qualified, schema: elementBody(entry.scoped, entry.pointer, 0) };
+      return {
+        name: local,
+        namespace: entry.namespace,
+        qualified: entry.qualified,
+        schema: elementBody(entry.scoped, entry.pointer, 0),
+      };
     },
     type(qname: string, scope: ReadonlyMap<string, string>, pointer: string): JsonSchemaObject {
       return typeSchema(qname, scope, pointer, 0);
@@ -199,7 +254,15 @@ function repeat(scoped: Scoped, schema: JsonSchemaObject): JsonSchemaObject {
 }
 
 function builtin(local: string): JsonSchemaObject {
-  if (local === 'string' || local === 'normalizedString' || local === 'token' || local === 'base64Binary' || local === 'hexBinary' || local === 'QName') return { type: 'string' };
+  if (
+    local === 'string' ||
+    local === 'normalizedString' ||
+    local === 'token' ||
+    local === 'base64Binary' ||
+    local === 'hexBinary' ||
+    local === 'QName'
+  )
+    return { type: 'string' };
   if (INTEGER.has(local)) return { anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^[-+]?\\d+$' }] };
   if (NUMBER.has(local)) return { anyOf: [{ type: 'number' }, { type: 'string' }] };
   if (local === 'boolean') return { anyOf: [{ type: 'boolean' }, { enum: ['true', 'false', '1', '0'] }] };

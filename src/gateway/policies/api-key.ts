@@ -1,6 +1,7 @@
 import { ConfluxError } from '../../errors/index.ts';
 import type { ApiKeyService } from '../../identity/index.ts';
 import type { Policy } from '../config.ts';
+import { assertApiAllowed } from './jwt.ts';
 
 export interface ApiKeyPolicyOptions {
   /** Header that carries the key (lower-case). */
@@ -20,7 +21,14 @@ export function createApiKeyPolicy(options: ApiKeyPolicyOptions): Policy {
         });
       }
       const record = await options.keys.verify(presented);
-      ctx.consumer = { name: record.consumer, keyId: record.id, scopes: record.scopes };
+      ctx.consumer = {
+        name: record.consumer,
+        keyId: record.id,
+        scopes: record.scopes,
+        ...(record.consumerType === undefined ? {} : { type: record.consumerType }),
+        ...(record.plan === undefined ? {} : { plan: record.plan }),
+      };
+      assertApiAllowed(ctx, record.apis);
       // The consumer's credential is ours to check, never the upstream's to see.
       delete ctx.req.headers[header];
     },

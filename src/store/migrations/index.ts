@@ -1,4 +1,9 @@
 import { initial } from './0001-initial.ts';
+import { consumersAndPlans } from './0002-consumers-plans.ts';
+import { keyRotation } from './0003-key-rotation.ts';
+import { oauth } from './0004-oauth.ts';
+import { adminPrincipals } from './0005-admin-principals.ts';
+import { auditTrail } from './0009-audit-trail.ts';
 import { runHistory } from './0015-run-history.ts';
 import { flowVersions } from './0016-flow-versions.ts';
 import { payloads } from './0017-payloads.ts';
@@ -11,4 +16,4 @@ import type { Migration } from './migration.ts';
 export type { Migration } from './migration.ts';
 
 /** Every migration, in version order. Add a new file and one line here; never edit a released one. */
-export const migrations: readonly Migration[] = [initial, engineState, runHistory, flowVersions, payloads, flowPauses, quotaCounters, auditEvents];
+export const migrations: readonly Migration[] = [initial, consumersAndPlans, keyRotation, oauth, adminPrincipals, auditTrail, engineState, runHistory, flowVersions, payloads, flowPauses, quotaCounters, auditEvents];

@@ -42,11 +42,15 @@ export async function startConnectFlow(options: {
     }
     void complete(url).then(
       () => {
-        res.writeHead(200, { 'content-type': 'text/plain' }).end(`${options.system} is connected; you can close this window.`);
+        res
+          .writeHead(200, { 'content-type': 'text/plain' })
+          .end(`${options.system} is connected; you can close this window.`);
         settle?.resolve();
       },
       (error: unknown) => {
-        res.writeHead(400, { 'content-type': 'text/plain' }).end(error instanceof Error ? error.message : 'connect failed');
+        res
+          .writeHead(400, { 'content-type': 'text/plain' })
+          .end(error instanceof Error ? error.message : 'connect failed');
         settle?.reject(error);
       },
     );
@@ -62,7 +66,14 @@ export async function startConnectFlow(options: {
   authorize.searchParams.set('code_challenge_method', 'S256');
   if (options.auth.scopes.length > 0) authorize.searchParams.set('scope', options.auth.scopes.join(' '));
   const timer = setTimeout(
-    () => settle?.reject(new ConfluxError('SYSTEM_AUTH_FAILED', `Nobody completed the connect of system ${options.system} in time.`, { details: { system: options.system, retryable: false } })),
+    () =>
+      settle?.reject(
+        new ConfluxError(
+          'SYSTEM_AUTH_FAILED',
+          `Nobody completed the connect of system ${options.system} in time.`,
+          { details: { system: options.system, retryable: false } },
+        ),
+      ),
     options.timeoutMs ?? 300_000,
   );
   const close = () =>
@@ -74,23 +85,37 @@ export async function startConnectFlow(options: {
   void done.then(close, close);
 
   async function complete(url: URL): Promise<void> {
-    const failure = (message: string) => new ConfluxError('SYSTEM_AUTH_FAILED', message, { details: { system: options.system, retryable: false, invalid: true } });
-    if (url.searchParams.get('state') !== pkce.state) throw failure(`The connect of system ${options.system} came back with a wrong state; start it again.`);
+    const failure = (message: string) =>
+      new ConfluxError('SYSTEM_AUTH_FAILED', message, {
+        details: { system: options.system, retryable: false, invalid: true },
+      });
+    if (url.searchParams.get('state') !== pkce.state)
+      throw failure(`The connect of system ${options.system} came back with a wrong state; start it again.`);
     const error = url.searchParams.get('error');
-    if (error !== null) throw failure(`The authorization server refused the connect of system ${options.system} (${error}).`);
+    if (error !== null)
+      throw failure(`The authorization server refused the connect of system ${options.system} (${error}).`);
     const code = url.searchParams.get('code');
     if (code === null) throw failure(`The connect of system ${options.system} came back without a code.`);
-    const clientSecret = options.auth.secret === undefined ? undefined : await options.vault.get(options.auth.secret);
+    const clientSecret =
+      options.auth.secret === undefined ? undefined : await options.vault.get(options.auth.secret);
     const answer = await requestToken({
       system: options.system,
       tokenUrl: options.auth.tokenUrl,
       clientId: options.auth.clientId,
       ...(clientSecret === undefined ? {} : { clientSecret }),
-      form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: pkce.verifier },
+      form: {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        code_verifier: pkce.verifier,
+      },
       now: now(),
       timeoutMs: 10_000,
     });
-    if (answer.refreshToken === undefined) throw failure(`The authorization server gave system ${options.system} no refresh token; ask for offline access.`);
+    if (answer.refreshToken === undefined)
+      throw failure(
+        `The authorization server gave system ${options.system} no refresh token; ask for offline access.`,
+      );
     const names = tokenSecretNames(options.system);
     await options.vault.set(names.access, answer.accessToken);
     await options.vault.set(names.expires, String(answer.expiresAt));

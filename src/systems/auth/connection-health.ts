@@ -21,7 +21,9 @@ export interface ConnectionEvent {
  * `invalid` when the server refused them (refresh refused, repeated 401). Changes into and
  * out of `invalid` are emitted once, not per call.
  */
-export function createConnectionHealth(options: { onEvent?: (event: ConnectionEvent) => void; now?: () => number } = {}) {
+export function createConnectionHealth(
+  options: { onEvent?: (event: ConnectionEvent) => void; now?: () => number } = {},
+) {
   const now = options.now ?? Date.now;
   const states = new Map<string, ConnectionHealth>();
   return {
@@ -30,8 +32,14 @@ export function createConnectionHealth(options: { onEvent?: (event: ConnectionEv
       if (previous?.state === state && previous.reason === reason) return;
       states.set(system, { system, state, ...(reason === undefined ? {} : { reason }), since: now() });
       if (state === 'invalid' && previous?.state !== 'invalid')
-        options.onEvent?.({ type: 'system.connection.invalid', system, ...(reason === undefined ? {} : { reason }), at: now() });
-      if (state === 'ok' && previous?.state === 'invalid') options.onEvent?.({ type: 'system.connection.ok', system, at: now() });
+        options.onEvent?.({
+          type: 'system.connection.invalid',
+          system,
+          ...(reason === undefined ? {} : { reason }),
+          at: now(),
+        });
+      if (state === 'ok' && previous?.state === 'invalid')
+        options.onEvent?.({ type: 'system.connection.ok', system, at: now() });
     },
     get(system: string): ConnectionHealth {
       return states.get(system) ?? { system, state: 'unknown', since: now() };

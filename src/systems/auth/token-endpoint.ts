@@ -26,7 +26,10 @@ export async function requestToken(options: {
   readonly timeoutMs: number;
 }): Promise<TokenAnswer> {
   const form = new URLSearchParams(options.form);
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
   if (options.clientSecret === undefined) form.set('client_id', options.clientId);
   else {
     const basic = `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`;
@@ -49,10 +52,14 @@ export async function requestToken(options: {
       body = undefined;
     }
   } catch (cause) {
-    throw new ConfluxError('SYSTEM_AUTH_FAILED', `The token endpoint of system ${options.system} cannot be reached.`, {
-      details: { system: options.system, tokenUrl: options.tokenUrl, retryable: true, invalid: false },
-      cause,
-    });
+    throw new ConfluxError(
+      'SYSTEM_AUTH_FAILED',
+      `The token endpoint of system ${options.system} cannot be reached.`,
+      {
+        details: { system: options.system, tokenUrl: options.tokenUrl, retryable: true, invalid: false },
+        cause,
+      },
+    );
   }
   const json = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   if (status < 200 || status >= 300 || typeof json.access_token !== 'string') {
@@ -61,10 +68,20 @@ export async function requestToken(options: {
     throw new ConfluxError(
       'SYSTEM_AUTH_FAILED',
       `The token endpoint of system ${options.system} answered HTTP ${status}${code === undefined ? '' : ` (${code})`}; expected an access token.`,
-      { details: { system: options.system, tokenUrl: options.tokenUrl, status, error: code, retryable: !refused, invalid: refused } },
+      {
+        details: {
+          system: options.system,
+          tokenUrl: options.tokenUrl,
+          status,
+          error: code,
+          retryable: !refused,
+          invalid: refused,
+        },
+      },
     );
   }
-  const lifetime = typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in ?? DEFAULT_LIFETIME_S);
+  const lifetime =
+    typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in ?? DEFAULT_LIFETIME_S);
   return {
     accessToken: json.access_token,
     expiresAt: options.now + (Number.isFinite(lifetime) ? lifetime : DEFAULT_LIFETIME_S) * 1000,

@@ -19,15 +19,17 @@ export function createLocalTokenLock(now: () => number = Date.now): TokenLock {
       if (current !== undefined && current.until > now()) return Promise.resolve(undefined);
       const owner = randomUUID();
       held.set(key, { owner, until: now() + ttlMs });
-      return Promise.resolve(async () => {
+      return Promise.resolve(() => {
         if (held.get(key)?.owner === owner) held.delete(key);
+        return Promise.resolve();
       });
     },
   };
 }
 
 // Deletes the lease only when this owner still holds it (it may have expired and moved on).
-const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+const RELEASE =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 /** Several workers: a Redis lease (SET NX PX), the same Redis that shares rate limits. */
 export function createRedisTokenLock(redis: Redis, prefix = 'conflux:token-lock:'): TokenLock {

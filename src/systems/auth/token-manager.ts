@@ -56,7 +56,9 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const flights = new Map<string, Promise<Held>>();
 
   const usable = (held: Held | undefined, auth: OAuthAuth, rejected: string | undefined): held is Held =>
-    held !== undefined && held.accessToken !== rejected && held.expiresAt - auth.refreshBeforeSeconds * 1000 > now();
+    held !== undefined &&
+    held.accessToken !== rejected &&
+    held.expiresAt - auth.refreshBeforeSeconds * 1000 > now();
 
   async function readShared(system: string): Promise<Held | undefined> {
     const names = tokenSecretNames(system);
@@ -78,9 +80,13 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       if (auth.audience !== undefined) form.audience = auth.audience;
     } else {
       if (!(await options.vault.has(names.refresh))) {
-        throw new ConfluxError('SYSTEM_AUTH_FAILED', `System ${system} is not connected; run "conflux system connect ${system}" to authorise it.`, {
-          details: { system, retryable: false, invalid: true },
-        });
+        throw new ConfluxError(
+          'SYSTEM_AUTH_FAILED',
+          `System ${system} is not connected; run "conflux system connect ${system}" to authorise it.`,
+          {
+            details: { system, retryable: false, invalid: true },
+          },
+        );
       }
       form = { grant_type: 'refresh_token', refresh_token: await options.vault.get(names.refresh) };
     }
@@ -120,7 +126,10 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         const answer = await fetchToken(system, auth);
         await store(system, answer);
         options.health.set(system, 'ok');
-        options.logger.info({ system, expiresAt: new Date(answer.expiresAt).toISOString() }, 'system access token refreshed');
+        options.logger.info(
+          { system, expiresAt: new Date(answer.expiresAt).toISOString() },
+          'system access token refreshed',
+        );
         return answer;
       } catch (error) {
         const invalid = error instanceof ConfluxError && error.details.invalid === true;
@@ -129,7 +138,10 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         else if (again !== undefined && again.accessToken !== rejected && again.expiresAt > now()) {
           // The refresh failed for now, but the current token still works until it lapses.
           options.health.set(system, 'expiring', reason);
-          options.logger.warn({ system, err: error }, 'token refresh failed; using the current token until it expires');
+          options.logger.warn(
+            { system, err: error },
+            'token refresh failed; using the current token until it expires',
+          );
           return again;
         }
         throw error;
@@ -137,9 +149,13 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         await release();
       }
     }
-    throw new ConfluxError('SYSTEM_AUTH_FAILED', `Waited too long for another worker to refresh the token of system ${system}.`, {
-      details: { system, retryable: true, invalid: false },
-    });
+    throw new ConfluxError(
+      'SYSTEM_AUTH_FAILED',
+      `Waited too long for another worker to refresh the token of system ${system}.`,
+      {
+        details: { system, retryable: true, invalid: false },
+      },
+    );
   }
 
   return {

@@ -8,9 +8,13 @@ export function fillAddress(address: string, input: Record<string, unknown>, whe
   return address.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = input[name];
     if (value === undefined) {
-      throw new ConfluxError('SYSTEM_REQUEST_INVALID', `Input for ${where} misses channel parameter "${name}".`, {
-        details: { field: name, retryable: false },
-      });
+      throw new ConfluxError(
+        'SYSTEM_REQUEST_INVALID',
+        `Input for ${where} misses channel parameter "${name}".`,
+        {
+          details: { field: name, retryable: false },
+        },
+      );
     }
     return String(value).replace(/[/#+*>.\s]/g, '_');
   });
@@ -19,19 +23,25 @@ export function fillAddress(address: string, input: Record<string, unknown>, whe
 /** The `{param}` values of a concrete address, read back against the channel's template. */
 export function addressParams(template: string, address: string): Record<string, string> {
   const names: string[] = [];
-  const pattern = template.replace(/[.*+?^${}()|[\]\\]/g, (char) => `\\${char}`).replace(/\\\{([^}]+)\\\}/g, (_, name: string) => {
-    names.push(name);
-    return '([^/.]+)';
-  });
+  const pattern = template
+    .replace(/[.*+?^${}()|[\]\\]/g, (char) => `\\${char}`)
+    .replace(/\\\{([^}]+)\\\}/g, (_, name: string) => {
+      names.push(name);
+      return '([^/.]+)';
+    });
   const match = new RegExp(`^${pattern}$`).exec(address);
   return Object.fromEntries(names.map((name, index) => [name, match?.[index + 1] ?? '']));
 }
 
 function requireBroker(baseUrl: string, brokers: BrokerClients | undefined, where: string): BrokerClients {
   if (brokers === undefined || brokerProtocol(baseUrl) === undefined) {
-    throw new ConfluxError('ADAPTER_BROKER_FAILED', `${where} is a message channel; its system needs a broker baseUrl (mqtt://, amqp://, nats://), not ${baseUrl}.`, {
-      details: { baseUrl, retryable: false },
-    });
+    throw new ConfluxError(
+      'ADAPTER_BROKER_FAILED',
+      `${where} is a message channel; its system needs a broker baseUrl (mqtt://, amqp://, nats://), not ${baseUrl}.`,
+      {
+        details: { baseUrl, retryable: false },
+      },
+    );
   }
   return brokers;
 }

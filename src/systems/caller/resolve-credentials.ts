@@ -9,7 +9,11 @@ export interface Credentials {
   /** Mutual TLS: client certificate and key (PEM), and the CA when the system's is private. */
   readonly tls?: { readonly cert: string; readonly key: string; readonly ca?: string };
   /** Request signing (HMAC): headers computed from the final request. */
-  readonly sign?: (request: { readonly method: string; readonly path: string; readonly body?: string }) => Record<string, string>;
+  readonly sign?: (request: {
+    readonly method: string;
+    readonly path: string;
+    readonly body?: string;
+  }) => Record<string, string>;
   /** The OAuth access token sent, so that a 401 can name it as rejected. */
   readonly token?: string;
 }
@@ -39,7 +43,8 @@ export async function resolveCredentials(
     case 'apiKey': {
       const value = await resolveSecret(auth.secret);
       if (auth.in === 'header') return { headers: { [auth.name.toLowerCase()]: value }, query: {} };
-      if (auth.in === 'cookie') return { headers: { cookie: `${auth.name}=${encodeURIComponent(value)}` }, query: {} };
+      if (auth.in === 'cookie')
+        return { headers: { cookie: `${auth.name}=${encodeURIComponent(value)}` }, query: {} };
       return { headers: {}, query: { [auth.name]: value } };
     }
     case 'bearer':
@@ -51,9 +56,13 @@ export async function resolveCredentials(
     case 'oauth2ClientCredentials':
     case 'oauth2AuthorizationCode': {
       if (context?.tokens === undefined) {
-        throw new ConfluxError('SYSTEM_AUTH_FAILED', `System ${context?.system ?? ''} uses OAuth 2.0, but no token manager is configured here.`, {
-          details: { system: context?.system, retryable: false },
-        });
+        throw new ConfluxError(
+          'SYSTEM_AUTH_FAILED',
+          `System ${context?.system ?? ''} uses OAuth 2.0, but no token manager is configured here.`,
+          {
+            details: { system: context?.system, retryable: false },
+          },
+        );
       }
       const token = await context.tokens.accessToken(context.system, auth, context.rejected);
       return { headers: { authorization: `Bearer ${token}` }, query: {}, token };

@@ -5,7 +5,12 @@ import type { HttpRequest } from './build-http-request.ts';
 import type { Credentials } from './resolve-credentials.ts';
 
 /** A WSDL operation's JSON input as a SOAP POST to the system's endpoint (the base URL itself). */
-export function buildSoapRequest(baseUrl: string, binding: SoapBinding, body: unknown, credentials: Credentials): HttpRequest {
+export function buildSoapRequest(
+  baseUrl: string,
+  binding: SoapBinding,
+  body: unknown,
+  credentials: Credentials,
+): HttpRequest {
   const base = new URL(baseUrl);
   const query = new URLSearchParams(base.search);
   for (const [name, value] of Object.entries(credentials.query)) query.set(name, value);
@@ -25,7 +30,11 @@ export function buildSoapRequest(baseUrl: string, binding: SoapBinding, body: un
  * SYSTEM_SOAP_FAULT with its code, reason and detail; Server/Receiver faults are retryable.
  * Answers that are not SOAP at all are returned untouched for the caller's status handling.
  */
-export function readSoapAnswer(response: SystemResponse, where: string, facts: { system: string; operation: string }): SystemResponse {
+export function readSoapAnswer(
+  response: SystemResponse,
+  where: string,
+  facts: { system: string; operation: string },
+): SystemResponse {
   if (typeof response.body !== 'string' || !response.body.includes('Envelope')) return response;
   const message = parseEnvelope(response.body);
   if (message.kind === 'body') return { ...response, body: message.value };

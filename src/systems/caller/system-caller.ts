@@ -1,18 +1,20 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
+import type { BrokerClients } from '../../adapters/index.ts';
 import { ConfluxError } from '../../errors/index.ts';
 import type { Logger, Metrics } from '../../observability/index.ts';
 import type { SystemDefinition } from '../../project/index.ts';
-import type { BrokerClients } from '../../adapters/index.ts';
-import type { Operation, SystemCaller, SystemDescription, SystemResponse } from '../types.ts';
-import { buildHttpRequest, type HttpRequest } from './build-http-request.ts';
-import { createInputChecker } from './input-validation.ts';
 import type { ConnectionHealthTracker } from '../auth/connection-health.ts';
 import type { TokenManager } from '../auth/token-manager.ts';
+import { detectDrift } from '../drift/detect-drift.ts';
+import type { DriftRecorder } from '../drift/drift-recorder.ts';
+import type { Operation, SystemCaller, SystemDescription, SystemResponse } from '../types.ts';
+import { buildHttpRequest, type HttpRequest } from './build-http-request.ts';
+import { publishToChannel, subscribeToChannel } from './channel-exchange.ts';
+import { createInputChecker } from './input-validation.ts';
 import { type Credentials, resolveCredentials } from './resolve-credentials.ts';
 import { isRetryableStatus, retryDelay } from './retry-delay.ts';
-import { publishToChannel, subscribeToChannel } from './channel-exchange.ts';
 import { buildSoapRequest, readSoapAnswer } from './soap-exchange.ts';
 
 export interface SystemCallerOptions {
@@ -29,6 +31,8 @@ export interface SystemCallerOptions {
   readonly health?: ConnectionHealthTracker;
   /** AsyncAPI systems: broker connections for publish operations and channel triggers. */
   readonly brokers?: BrokerClients;
+  /** Where drift found by `responseValidation: warn|fail` is counted. */
+  readonly drift?: DriftRecorder;
 }
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
@@ -52,13 +56,18 @@ export function createSystemCaller(
 
   // One pool per origin, and per client certificate for mTLS: a rotated certificate gets a new pool.
   const poolFor = (origin: string, tls: Credentials['tls']): Pool => {
-    const key = tls === undefined ? origin : `${origin}#${createHash('sha256').update(tls.cert).update(tls.key).digest('hex')}`;
+    const key =
+      tls === undefined
+        ? origin
+        : `${origin}#${createHash('sha256').update(tls.cert).update(tls.key).digest('hex')}`;
     let pool = pools.get(key);
     if (pool === undefined) {
       pool = new Pool(origin, {
         connections: 64,
         keepAliveTimeout: 10_000,
-        ...(tls === undefined ? {} : { connect: { cert: tls.cert, key: tls.key, ...(tls.ca === undefined ? {} : { ca: tls.ca }) } }),
+        ...(tls === undefined
+          ? {}
+          : { connect: { cert: tls.cert, key: tls.key, ...(tls.ca === undefined ? {} : { ca: tls.ca }) } }),
       });
       pools.set(key, pool);
     }
@@ -95,6 +104,43 @@ export function createSystemCaller(
     }
   }
 
+  /** `responseValidation`: drift against the documented answer is counted (warn) and rejected (fail). */
+  function checkAnswer(
+    mode: 'off' | 'warn' | 'fail',
+    operation: Operation,
+    response: SystemResponse,
+    facts: { system: string; operation: string; where: string },
+  ): void {
+    if (mode === 'off' || typeof response.body !== 'object' || response.body === null) return;
+    const documented =
+      operation.responses.find((answer) => answer.status === String(response.status)) ??
+      operation.responses.find((answer) => answer.status === '2XX' || answer.status === 'default');
+    if (documented?.schema === undefined) return;
+    const findings = detectDrift(documented.schema, response.body);
+    options.drift?.record(facts.system, facts.operation, findings);
+    if (findings.length === 0) return;
+    options.logger.warn(
+      {
+        system: facts.system,
+        operation: facts.operation,
+        drift: findings.slice(0, 5).map((f) => `${f.kind} ${f.pointer}`),
+      },
+      'answer drifted from the description',
+    );
+    if (mode === 'fail' && findings.some((finding) => finding.kind !== 'new')) {
+      throw new ConfluxError(
+        'SYSTEM_RESPONSE_INVALID',
+        `${facts.where} answered a body that does not match its description: ${findings
+          .slice(0, 3)
+          .map((f) => `${f.kind} ${f.pointer}`)
+          .join(', ')}.`,
+        {
+          details: { system: facts.system, operation: facts.operation, drift: findings, retryable: false },
+        },
+      );
+    }
+  }
+
   function lookup(systemName: string, operationId: string) {
     const system = options.systems.get(systemName);
     const description = options.descriptions.get(systemName);
@@ -122,18 +168,27 @@ export function createSystemCaller(
     subscribe(systemName, operationId, name) {
       const { baseUrl, operation } = lookup(systemName, operationId);
       if (operation.channel?.action !== 'subscribe') {
-        throw new ConfluxError('SYSTEM_OPERATION_NOT_FOUND', `${systemName}.${operationId} is not a channel Conflux can receive from (a SUBSCRIBE operation of an AsyncAPI system).`, {
-          details: { system: systemName, operation: operationId },
-        });
+        throw new ConfluxError(
+          'SYSTEM_OPERATION_NOT_FOUND',
+          `${systemName}.${operationId} is not a channel Conflux can receive from (a SUBSCRIBE operation of an AsyncAPI system).`,
+          {
+            details: { system: systemName, operation: operationId },
+          },
+        );
       }
-      return subscribeToChannel(options.brokers, baseUrl, operation.channel, { system: systemName, operation: operationId, name });
+      return subscribeToChannel(options.brokers, baseUrl, operation.channel, {
+        system: systemName,
+        operation: operationId,
+        name,
+      });
     },
 
     async call(systemName, operationId, rawInput, callOptions) {
       const { system, baseUrl, operation } = lookup(systemName, operationId);
       const where = `${systemName}.${operationId}`;
       // A followed page URL carries its own parameters; the operation's input schema does not apply.
-      const { input, errors } = callOptions.url === undefined ? checkInput(operation, rawInput) : { input: {}, errors: [] };
+      const { input, errors } =
+        callOptions.url === undefined ? checkInput(operation, rawInput) : { input: {}, errors: [] };
       if (errors.length > 0) {
         const summary = errors.map((error) => `${error.field || 'input'} ${error.message}`).join('; ');
         throw new ConfluxError('SYSTEM_REQUEST_INVALID', `Input for ${where} is invalid: ${summary}.`, {
@@ -143,9 +198,13 @@ export function createSystemCaller(
 
       if (operation.channel !== undefined) {
         if (operation.channel.action !== 'publish') {
-          throw new ConfluxError('SYSTEM_REQUEST_INVALID', `${where} is a channel Conflux receives from; use it as a \`message\` trigger, not a call.`, {
-            details: { system: systemName, operation: operationId, retryable: false },
-          });
+          throw new ConfluxError(
+            'SYSTEM_REQUEST_INVALID',
+            `${where} is a channel Conflux receives from; use it as a \`message\` trigger, not a call.`,
+            {
+              details: { system: systemName, operation: operationId, retryable: false },
+            },
+          );
         }
         const headers: Record<string, string> = { 'x-request-id': callOptions.correlationId };
         if (callOptions.idempotencyKey !== undefined) headers['idempotency-key'] = callOptions.idempotencyKey;
@@ -163,7 +222,10 @@ export function createSystemCaller(
             : operation.soap === undefined
               ? buildHttpRequest(baseUrl, operation, input, credentials)
               : buildSoapRequest(baseUrl, operation.soap, input.body, credentials);
-        const headers: Record<string, string> = { ...built.headers, 'x-request-id': callOptions.correlationId };
+        const headers: Record<string, string> = {
+          ...built.headers,
+          'x-request-id': callOptions.correlationId,
+        };
         if (callOptions.traceparent !== undefined) headers.traceparent = callOptions.traceparent;
         if (callOptions.idempotencyKey !== undefined) headers['idempotency-key'] = callOptions.idempotencyKey;
         if (credentials.sign !== undefined) Object.assign(headers, credentials.sign(built));
@@ -189,7 +251,10 @@ export function createSystemCaller(
         }
         const result: Attempt =
           operation.soap !== undefined && raw.kind === 'answer'
-            ? { ...raw, response: readSoapAnswer(raw.response, where, { system: systemName, operation: operationId }) }
+            ? {
+                ...raw,
+                response: readSoapAnswer(raw.response, where, { system: systemName, operation: operationId }),
+              }
             : raw;
         const seconds = (performance.now() - started) / 1000;
         const ok = result.kind === 'answer' && result.response.status >= 200 && result.response.status < 300;
@@ -211,6 +276,11 @@ export function createSystemCaller(
         );
         if (ok) {
           if (credentials.token !== undefined) options.health?.set(systemName, 'ok');
+          checkAnswer(system.responseValidation ?? 'off', operation, result.response, {
+            system: systemName,
+            operation: operationId,
+            where,
+          });
           return result.response;
         }
         const retryable = result.kind !== 'answer' || isRetryableStatus(result.response.status);
@@ -246,13 +316,22 @@ export function createSystemCaller(
  * A GET of a page URL the system handed out (Link header, next URL in the body). It must be on
  * the system's own origin: the system's credentials never go to another host.
  */
-function buildFollowRequest(baseUrl: string, url: string, credentials: Credentials, where: string): HttpRequest {
+function buildFollowRequest(
+  baseUrl: string,
+  url: string,
+  credentials: Credentials,
+  where: string,
+): HttpRequest {
   const base = new URL(baseUrl);
   const target = new URL(url, base);
   if (target.origin !== base.origin) {
-    throw new ConfluxError('SYSTEM_REQUEST_INVALID', `${where}: next page ${target.origin}${target.pathname} is not on the system's origin ${base.origin}; not followed.`, {
-      details: { origin: target.origin, expected: base.origin, retryable: false },
-    });
+    throw new ConfluxError(
+      'SYSTEM_REQUEST_INVALID',
+      `${where}: next page ${target.origin}${target.pathname} is not on the system's origin ${base.origin}; not followed.`,
+      {
+        details: { origin: target.origin, expected: base.origin, retryable: false },
+      },
+    );
   }
   for (const [name, value] of Object.entries(credentials.query)) target.searchParams.set(name, value);
   return {

@@ -36,16 +36,24 @@ const RELATIVE_REF = /\$ref["']?\s*:\s*["']?(?!#|https?:)[^\s"'#]+/;
  */
 export async function addSystem(options: AddSystemOptions): Promise<AddSystemResult> {
   if (!NAME.test(options.name)) {
-    throw new ConfluxError('SYSTEM_IMPORT_FAILED', `System name "${options.name}" is not valid; expected lowercase letters, digits and dashes, starting with a letter.`, {
-      details: { name: options.name },
-    });
+    throw new ConfluxError(
+      'SYSTEM_IMPORT_FAILED',
+      `System name "${options.name}" is not valid; expected lowercase letters, digits and dashes, starting with a letter.`,
+      {
+        details: { name: options.name },
+      },
+    );
   }
   const source = resolve(options.from);
   const systemFile = join(options.projectRoot, 'systems', `${options.name}.yaml`);
   if (existsSync(systemFile) && options.force !== true) {
-    throw new ConfluxError('SYSTEM_IMPORT_FAILED', `${relative(options.projectRoot, systemFile)} already exists; pass --force to replace it.`, {
-      details: { file: systemFile },
-    });
+    throw new ConfluxError(
+      'SYSTEM_IMPORT_FAILED',
+      `${relative(options.projectRoot, systemFile)} already exists; pass --force to replace it.`,
+      {
+        details: { file: systemFile },
+      },
+    );
   }
   const kind = await detectDescriptionKind(source);
   const description = await loadSystemDescription(source);
@@ -60,7 +68,10 @@ export async function addSystem(options: AddSystemOptions): Promise<AddSystemRes
     specFile = join(folder, basename(source));
   } else {
     const extension = extname(source).toLowerCase() || (kind === 'wsdl' ? '.wsdl' : '.yaml');
-    specFile = join(specs, extension === '.wsdl' ? `${options.name}.wsdl` : `${options.name}.${kind}${extension}`);
+    specFile = join(
+      specs,
+      extension === '.wsdl' ? `${options.name}.wsdl` : `${options.name}.${kind}${extension}`,
+    );
     cpSync(source, specFile);
   }
 
@@ -73,7 +84,10 @@ export async function addSystem(options: AddSystemOptions): Promise<AddSystemRes
   };
   mkdirSync(dirname(systemFile), { recursive: true });
   const header = '# yaml-language-server: $schema=https://conflux.dev/schemas/system.schema.json\n';
-  const notes = description.warnings.length === 0 ? '' : `# ${description.warnings.length} import warning(s): see \`conflux system add --json\` or docs/connectors.md\n`;
+  const notes =
+    description.warnings.length === 0
+      ? ''
+      : `# ${description.warnings.length} import warning(s): see \`conflux system add --json\` or docs/connectors.md\n`;
   writeFileSync(systemFile, `${header}${notes}${stringify(file)}`);
   return {
     systemFile,

@@ -19,14 +19,28 @@ export async function loadAsyncApiDescription(file: string): Promise<SystemDescr
   if (document === undefined) {
     const errors = diagnostics.filter((item) => item.severity === 0).slice(0, 5);
     const summary = errors.map((item) => `${item.message} at /${item.path.join('/')}`).join('; ');
-    throw new ConfluxError('SYSTEM_DESCRIPTION_INVALID', `AsyncAPI document ${file} is not valid: ${summary}.`, {
-      details: { file, problems: errors.map((item) => ({ pointer: `/${item.path.join('/')}`, message: item.message })) },
-    });
+    throw new ConfluxError(
+      'SYSTEM_DESCRIPTION_INVALID',
+      `AsyncAPI document ${file} is not valid: ${summary}.`,
+      {
+        details: {
+          file,
+          problems: errors.map((item) => ({ pointer: `/${item.path.join('/')}`, message: item.message })),
+        },
+      },
+    );
   }
   const warnings = createDescriptionWarnings();
   const allocate = createIdAllocator();
   const version = document.version();
-  const protocols = [...new Set(document.servers().all().map((server) => server.protocol()))];
+  const protocols = [
+    ...new Set(
+      document
+        .servers()
+        .all()
+        .map((server) => server.protocol()),
+    ),
+  ];
   const operations = new Map<string, Operation>();
   for (const operation of document.operations().all()) {
     const channel = operation.channels().all()[0];
@@ -34,24 +48,34 @@ export async function loadAsyncApiDescription(file: string): Promise<SystemDescr
     const action = operation.isSend() ? 'subscribe' : 'publish';
     // AsyncAPI 2 without operationId: the parser names the operation after its verb; derive from the address instead.
     const declared = operation.id();
-    const wanted = declared === undefined || declared === operation.action() ? deriveOperationId(action, address) : declared;
+    const wanted =
+      declared === undefined || declared === operation.action()
+        ? deriveOperationId(action, address)
+        : declared;
     const id = allocate(wanted);
     const pointer = version.startsWith('2')
-      ? `/channels/${escape(address)}/${operation.action()}`
-      : `/operations/${escape(operation.id() ?? '')}`;
-    if (id !== wanted) warnings.add(`${pointer}/operationId`, `operation id "${wanted}" is used twice; this one is "${id}"`);
+      ? `/channels/${escapePointer(address)}/${operation.action()}`
+      : `/operations/${escapePointer(operation.id() ?? '')}`;
+    if (id !== wanted)
+      warnings.add(`${pointer}/operationId`, `operation id "${wanted}" is used twice; this one is "${id}"`);
     const messages = operation.messages().all();
     const payloads = messages
       .map((message) => message.payload()?.json())
       .filter((payload) => payload !== undefined)
       .map((payload) => plainSchema(payload, `${pointer}/message/payload`, warnings.add));
     const payloadSchema: JsonSchema | undefined =
-      payloads.length === 0 ? undefined : payloads.length === 1 ? (payloads[0] as JsonSchema) : { oneOf: payloads };
+      payloads.length === 0
+        ? undefined
+        : payloads.length === 1
+          ? (payloads[0] as JsonSchema)
+          : { oneOf: payloads };
     const parameters = (channel?.parameters().all() ?? []).map((parameter) => ({
       name: parameter.id(),
       in: 'path' as const,
       required: true,
-      schema: (parameter.hasSchema() ? plainSchema(parameter.schema()?.json(), `${pointer}/parameters`, warnings.add) : { type: 'string' }) as JsonSchema,
+      schema: (parameter.hasSchema()
+        ? plainSchema(parameter.schema()?.json(), `${pointer}/parameters`, warnings.add)
+        : { type: 'string' }) as JsonSchema,
     }));
     const properties: Record<string, unknown> = Object.fromEntries(parameters.map((p) => [p.name, p.schema]));
     const required = parameters.map((p) => p.name);
@@ -66,8 +90,19 @@ export async function loadAsyncApiDescription(file: string): Promise<SystemDescr
       path: address,
       ...(summary === undefined ? {} : { summary }),
       parameters,
-      ...(action === 'publish' ? { requestBody: { required: true, contentType: 'application/json', ...(payloadSchema === undefined ? {} : { schema: payloadSchema }) } } : {}),
-      responses: action === 'subscribe' && payloadSchema !== undefined ? [{ status: 'message', contentType: 'application/json', schema: payloadSchema }] : [],
+      ...(action === 'publish'
+        ? {
+            requestBody: {
+              required: true,
+              contentType: 'application/json',
+              ...(payloadSchema === undefined ? {} : { schema: payloadSchema }),
+            },
+          }
+        : {}),
+      responses:
+        action === 'subscribe' && payloadSchema !== undefined
+          ? [{ status: 'message', contentType: 'application/json', schema: payloadSchema }]
+          : [],
       inputSchema: { type: 'object', properties, required, additionalProperties: false },
       channel: {
         address,
@@ -86,14 +121,21 @@ export async function loadAsyncApiDescription(file: string): Promise<SystemDescr
     title: document.info().title(),
     version: document.info().version(),
     specVersion: version,
-    servers: document.servers().all().map((server) => serverUrl(server)),
+    servers: document
+      .servers()
+      .all()
+      .map((server) => serverUrl(server)),
     operations,
     warnings: warnings.list(),
   };
 }
 
 /** The parser's dereferenced schema as plain JSON: its own `x-parser-*` marks dropped, cycles cut. */
-function plainSchema(value: unknown, pointer: string, warn: (pointer: string, message: string) => void): unknown {
+function plainSchema(
+  value: unknown,
+  pointer: string,
+  warn: (pointer: string, message: string) => void,
+): unknown {
   const seen = new Set<object>();
   const copy = (item: unknown, depth: number): unknown => {
     if (typeof item !== 'object' || item === null) return item;
@@ -124,6 +166,6 @@ function serverUrl(server: { url(): string; protocol(): string }): string {
   }
 }
 
-function escape(segment: string): string {
+function escapePointer(segment: string): string {
   return segment.replaceAll('~', '~0').replaceAll('/', '~1');
 }

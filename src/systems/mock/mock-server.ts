@@ -50,7 +50,9 @@ export async function startMockServer(
   if (description.kind === 'wsdl') return startSoapMockServer(description, options);
   const seed = options.seed ?? 1;
   // Channel operations (AsyncAPI) travel over brokers, not HTTP: the mock has no route for them.
-  const match = createRouteTable([...description.operations.values()].filter((operation) => operation.channel === undefined));
+  const match = createRouteTable(
+    [...description.operations.values()].filter((operation) => operation.channel === undefined),
+  );
   const check = createRequestChecker();
   const baseAnswer = createBaseAnswers(seed);
   const applyState = createMockState(seed);

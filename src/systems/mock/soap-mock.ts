@@ -9,7 +9,10 @@ import type { MockServer, MockServerOptions } from './mock-server.ts';
  * The mock of a WSDL system: a SOAP endpoint answering each operation with data generated from
  * its response element's schema (deterministic per seed), and Client faults for bad envelopes.
  */
-export async function startSoapMockServer(description: SystemDescription, options: MockServerOptions): Promise<MockServer> {
+export async function startSoapMockServer(
+  description: SystemDescription,
+  options: MockServerOptions,
+): Promise<MockServer> {
   const operations: WsdlOperation[] = [];
   for (const operation of description.operations.values()) {
     if (operation.soap === undefined) continue;
@@ -27,7 +30,11 @@ export async function startSoapMockServer(description: SystemDescription, option
     operations,
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
-    respond: (operation) => generateValue((operation.outputSchema ?? { type: 'object' }) as JsonSchema, createRandom(`${seed}:${operation.name}`)),
+    respond: (operation) =>
+      generateValue(
+        (operation.outputSchema ?? { type: 'object' }) as JsonSchema,
+        createRandom(`${seed}:${operation.name}`),
+      ),
   });
   return { url: service.url, port: Number(new URL(service.url).port), close: () => service.close() };
 }

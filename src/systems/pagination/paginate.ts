@@ -28,7 +28,13 @@ export async function* paginate(
   input: Record<string, unknown>,
   options: PaginateOptions,
 ): AsyncGenerator<unknown, void, undefined> {
-  const { pagination: style, maxItems = 10_000, maxPages = 1_000, onLimit = 'stop', ...callOptions } = options;
+  const {
+    pagination: style,
+    maxItems = 10_000,
+    maxPages = 1_000,
+    onLimit = 'stop',
+    ...callOptions
+  } = options;
   let request: Next = { input: first(style, input) };
   const seen = new Set<string>();
   let items = 0;
@@ -53,9 +59,13 @@ export async function* paginate(
 
   function limit(guard: 'maxItems' | 'maxPages', value: number): void {
     if (onLimit === 'fail') {
-      throw new ConfluxError('SYSTEM_PAGINATION_LIMIT', `${system}.${operation}: paging stopped at ${guard} ${value}; more items remain.`, {
-        details: { system, operation, guard, value, retryable: false },
-      });
+      throw new ConfluxError(
+        'SYSTEM_PAGINATION_LIMIT',
+        `${system}.${operation}: paging stopped at ${guard} ${value}; more items remain.`,
+        {
+          details: { system, operation, guard, value, retryable: false },
+        },
+      );
     }
   }
 }
@@ -63,19 +73,30 @@ export async function* paginate(
 function first(style: PaginationStyle, input: Record<string, unknown>): Record<string, unknown> {
   switch (style.style) {
     case 'offset':
-      return { ...input, [style.offsetParam]: input[style.offsetParam] ?? 0, [style.limitParam]: style.limit };
+      return {
+        ...input,
+        [style.offsetParam]: input[style.offsetParam] ?? 0,
+        [style.limitParam]: style.limit,
+      };
     case 'page':
       return {
         ...input,
         [style.pageParam]: input[style.pageParam] ?? style.firstPage,
-        ...(style.sizeParam === undefined || style.size === undefined ? {} : { [style.sizeParam]: style.size }),
+        ...(style.sizeParam === undefined || style.size === undefined
+          ? {}
+          : { [style.sizeParam]: style.size }),
       };
     default:
       return input;
   }
 }
 
-function next(style: PaginationStyle, current: Exclude<Next, undefined>, response: SystemResponse, count: number): Next {
+function next(
+  style: PaginationStyle,
+  current: Exclude<Next, undefined>,
+  response: SystemResponse,
+  count: number,
+): Next {
   const input = 'input' in current ? current.input : {};
   switch (style.style) {
     case 'cursor': {
@@ -89,7 +110,9 @@ function next(style: PaginationStyle, current: Exclude<Next, undefined>, respons
       return { input: { ...input, [style.offsetParam]: Number(input[style.offsetParam] ?? 0) + count } };
     case 'page':
       if (count === 0 || (style.size !== undefined && count < style.size)) return undefined;
-      return { input: { ...input, [style.pageParam]: Number(input[style.pageParam] ?? style.firstPage) + 1 } };
+      return {
+        input: { ...input, [style.pageParam]: Number(input[style.pageParam] ?? style.firstPage) + 1 },
+      };
     case 'link': {
       const url = nextLink(response.headers.link);
       return url === undefined ? undefined : { url };

@@ -10,7 +10,9 @@ export function readPath(value: unknown, path: string): unknown {
     const filter = /^([^[\]]+)\[([^=\]]+)=([^\]]*)\]$/.exec(segment);
     if (filter !== null) {
       const list = field(current, filter[1] as string);
-      current = Array.isArray(list) ? list.find((item) => String(field(item, filter[2] as string)) === filter[3]) : undefined;
+      current = Array.isArray(list)
+        ? list.find((item) => String(field(item, filter[2] as string)) === filter[3])
+        : undefined;
     } else current = field(current, segment);
     if (current === undefined) return undefined;
   }
@@ -18,5 +20,7 @@ export function readPath(value: unknown, path: string): unknown {
 }
 
 function field(value: unknown, name: string): unknown {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
 }
