@@ -331,8 +331,9 @@ async function benchNodeRed() {
 
 async function benchN8n() {
   // n8n pulls xlsx from cdn.sheetjs.com, which this machine cannot reach; the registry's 0.18.5
-  // stands in (only spreadsheet nodes use it, not this flow).
-  const dir = ensureInstalled('n8n', 'n8n', N8N_VERSION, { xlsx: '0.18.5' });
+  // stands in (only spreadsheet nodes use it, not this flow). isolated-vm 6+ builds only against
+  // Node 22's V8; 5.0.4 is the last release that builds on Node 20.
+  const dir = ensureInstalled('n8n', 'n8n', N8N_VERSION, { xlsx: '0.18.5', 'isolated-vm': '5.0.4' });
   const home = join(scratch, 'n8n-home');
   rmSync(home, { recursive: true, force: true });
   mkdirSync(home, { recursive: true });

@@ -1,5 +1,5 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { dirname, extname, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfluxError } from '../../errors/index.ts';
 import { loadSystemDescription } from '../description/load-system-description.ts';
@@ -62,10 +62,12 @@ export async function addSystem(options: AddSystemOptions): Promise<AddSystemRes
   mkdirSync(specs, { recursive: true });
   let specFile: string;
   if (kind !== 'wsdl' && RELATIVE_REF.test(readFileSync(source, 'utf8'))) {
-    // Relative references must keep resolving: copy the description's whole folder.
+    // Relative references must keep resolving: copy the folder that holds the document and
+    // every file it references (they may sit above it: `../common/Error.yaml`), layout kept.
+    const root = commonFolder(referencedFiles(source));
     const folder = join(specs, options.name);
-    cpSync(dirname(source), folder, { recursive: true });
-    specFile = join(folder, basename(source));
+    cpSync(root, folder, { recursive: true });
+    specFile = join(folder, relative(root, source));
   } else {
     const extension = extname(source).toLowerCase() || (kind === 'wsdl' ? '.wsdl' : '.yaml');
     specFile = join(
@@ -97,4 +99,39 @@ export async function addSystem(options: AddSystemOptions): Promise<AddSystemRes
     operations: [...description.operations.keys()],
     warnings: description.warnings,
   };
+}
+
+const MAX_FILES = 500;
+
+/** The document and every file reachable through relative-file `$ref`s (bounded). */
+function referencedFiles(source: string): string[] {
+  const seen = new Set<string>([source]);
+  const queue = [source];
+  while (queue.length > 0 && seen.size < MAX_FILES) {
+    const file = queue.shift() as string;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const match of text.matchAll(/\$ref["']?\s*:\s*["']?([^\s"'#]+)/g)) {
+      const target = match[1] ?? '';
+      if (/^[a-z]+:/i.test(target)) continue;
+      const path = resolve(dirname(file), target);
+      if (!seen.has(path) && existsSync(path)) {
+        seen.add(path);
+        queue.push(path);
+      }
+    }
+  }
+  return [...seen];
+}
+
+function commonFolder(files: readonly string[]): string {
+  let common = dirname(files[0] ?? '.');
+  for (const file of files) {
+    while (relative(common, file).startsWith('..')) common = dirname(common);
+  }
+  return common;
 }
