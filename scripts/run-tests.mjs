@@ -38,7 +38,7 @@ const result = spawnSync(
     'tsx',
     '--test',
     `--test-concurrency=${concurrency}`,
-    '--test-timeout=120000',
+    '--test-timeout=300000',
     ...extraFlags,
     ...files,
   ],

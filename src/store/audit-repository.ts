@@ -38,7 +38,9 @@ export function createAuditRepository(db: Kysely<Database>): AuditRepository {
       if (filter.to !== undefined) query = query.where('at', '<', filter.to);
       const after = filter.after;
       if (after !== undefined) {
-        query = query.where((eb) => eb.or([eb('at', '<', after.at), eb.and([eb('at', '=', after.at), eb('id', '<', after.id)])]));
+        query = query.where((eb) =>
+          eb.or([eb('at', '<', after.at), eb.and([eb('at', '=', after.at), eb('id', '<', after.id)])]),
+        );
       }
       const rows = await query
         .orderBy('at', 'desc')

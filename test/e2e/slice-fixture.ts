@@ -132,6 +132,7 @@ timeoutMs: 20000
     join(dir, 'apis/books.yaml'),
     `name: books
 basePath: /v1
+visibility: public
 auth: { type: apiKey, header: x-api-key }
 routes:
   - { method: POST, path: /book, flow: book }

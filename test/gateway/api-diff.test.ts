@@ -106,21 +106,8 @@ describe('conflux api diff', () => {
   });
 
   test('the CLI prints the changelog and fails on breaking changes when asked', async () => {
+    // One process (a CLI start is slow on a loaded machine): JSON out, exit code 1.
     const run = promisify(execFile);
-    const result = await run(process.execPath, [
-      '--import',
-      'tsx',
-      CLI,
-      'api',
-      'diff',
-      old.dir,
-      next.dir,
-      '--project',
-      old.dir,
-      '--json',
-    ]);
-    const diff = JSON.parse(result.stdout) as { breaking: string[] };
-    assert.equal(diff.breaking.length, 5);
     await assert.rejects(
       run(process.execPath, [
         '--import',
@@ -132,10 +119,12 @@ describe('conflux api diff', () => {
         next.dir,
         '--project',
         old.dir,
+        '--json',
         '--fail-on-breaking',
       ]),
       (error: { code?: number; stdout?: string }) =>
-        error.code === 1 && /5 breaking/.test(error.stdout ?? ''),
+        error.code === 1 &&
+        (JSON.parse(error.stdout ?? '{}') as { breaking?: string[] }).breaking?.length === 5,
     );
   });
 });

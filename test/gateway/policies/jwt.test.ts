@@ -20,7 +20,7 @@ describe('JWT policy: crafted and standard tokens against a remote JWKS', () => 
   let project: ReturnType<typeof writeProject>;
   let upstream: Awaited<ReturnType<typeof startUpstream>>;
   let jwksServer: Awaited<ReturnType<typeof startUpstream>>;
-  let privateKey: CryptoKey;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   let publicJwk: JWK;
   let jwksFetches = 0;
   const forwarded: (string | undefined)[] = [];
