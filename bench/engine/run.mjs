@@ -349,6 +349,9 @@ async function benchN8n() {
     N8N_SECURE_COOKIE: 'false',
     N8N_LOG_LEVEL: 'warn',
     N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+    // The default 'vm' expression engine runs on isolated-vm 6, which builds only on Node 22+; with
+    // 5.0.4 it fails under concurrency ('Evaluator disposed'), so n8n's long-standing engine is used.
+    N8N_EXPRESSION_ENGINE: 'legacy',
   };
   const bin = join(dir, 'node_modules/n8n/bin/n8n');
   const cli = (cliArgs) =>
@@ -432,7 +435,12 @@ async function benchAsync() {
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const line = metrics
         .split('\n')
-        .find((l) => l.startsWith('conflux_runs_total') && l.includes('flow="bench-async"') && l.includes('status="succeeded"'));
+        .find(
+          (l) =>
+            l.startsWith('conflux_runs_total') &&
+            l.includes('flow="bench-async"') &&
+            l.includes('status="succeeded"'),
+        );
       perProcess.push(line === undefined ? 0 : Number(line.split(' ').at(-1)));
     }
     await client.end();

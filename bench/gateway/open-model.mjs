@@ -7,7 +7,9 @@ import { Agent, request } from 'undici';
 const [url, rateText, secondsText, ...headerArgs] = process.argv.slice(2);
 const rate = Number(rateText);
 const seconds = Number(secondsText);
-const headers = Object.fromEntries(headerArgs.map((h) => [h.slice(0, h.indexOf(':')), h.slice(h.indexOf(':') + 1)]));
+const headers = Object.fromEntries(
+  headerArgs.map((h) => [h.slice(0, h.indexOf(':')), h.slice(h.indexOf(':') + 1)]),
+);
 const dispatcher = new Agent({ connections: 256, pipelining: 1, keepAliveTimeout: 30_000 });
 const total = Math.round(rate * seconds);
 const intervalNs = 1e9 / rate;
@@ -44,5 +46,7 @@ await new Promise((resolve) => {
 
 const sorted = Array.from(latencies).sort((a, b) => a - b);
 const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-process.stdout.write(`${JSON.stringify({ rate, seconds, requests: total, errors, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ rate, seconds, requests: total, errors, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) })}\n`,
+);
 await dispatcher.close();

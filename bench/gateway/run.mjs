@@ -40,7 +40,17 @@ async function waitFor(url, headers = {}) {
 
 function wrk(url, headers) {
   const headerArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
-  const text = execFileSync('taskset', ['-c', '0', 'wrk', '-t1', '-c64', `-d${seconds}s`, '--latency', ...headerArgs, url]).toString();
+  const text = execFileSync('taskset', [
+    '-c',
+    '0',
+    'wrk',
+    '-t1',
+    '-c64',
+    `-d${seconds}s`,
+    '--latency',
+    ...headerArgs,
+    url,
+  ]).toString();
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]);
   const latency = (q) => toMs(new RegExp(`^\\s+${q}%\\s+([\\d.]+\\w+)`, 'm').exec(text)?.[1]);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0);
@@ -55,7 +65,16 @@ function toMs(value) {
 
 function openModel(url, headers) {
   const headerArgs = Object.entries(headers).map(([k, v]) => `${k}:${v}`);
-  const text = execFileSync('taskset', ['-c', '0', process.execPath, join(here, 'open-model.mjs'), url, String(fixedRate), String(seconds), ...headerArgs]).toString();
+  const text = execFileSync('taskset', [
+    '-c',
+    '0',
+    process.execPath,
+    join(here, 'open-model.mjs'),
+    url,
+    String(fixedRate),
+    String(seconds),
+    ...headerArgs,
+  ]).toString();
   return JSON.parse(text);
 }
 
@@ -65,9 +84,13 @@ try {
   const project = join(scratch, 'project');
   execFileSync('cp', ['-r', join(here, 'project'), project]);
   const key = JSON.parse(
-    execFileSync(process.execPath, [join(repo, 'bin/conflux.js'), 'key', 'create', '--consumer', 'bench', '--json', '--project', project], {
-      env: { ...process.env, CONFLUX_LOG_LEVEL: 'warn' },
-    }).toString(),
+    execFileSync(
+      process.execPath,
+      [join(repo, 'bin/conflux.js'), 'key', 'create', '--consumer', 'bench', '--json', '--project', project],
+      {
+        env: { ...process.env, CONFLUX_LOG_LEVEL: 'warn' },
+      },
+    ).toString(),
   ).key;
 
   start('upstream', process.execPath, [join(here, 'upstream.mjs'), String(ports.upstream)]);
@@ -83,18 +106,35 @@ try {
   start('nginx', 'nginx', ['-p', nginxPrefix, '-c', join(nginxPrefix, 'nginx.conf')]);
   // The access log is part of what (d) measures: it goes to a file, as in production.
   const logFile = join(scratch, 'conflux.log');
-  const conflux = spawn('sh', ['-c', `exec taskset -c 1 "${process.execPath}" bin/conflux.js start --project "${project}" > "${logFile}" 2>&1`], {
-    cwd: repo,
-    env: { ...process.env, CONFLUX_LOG_LEVEL: 'info' },
-    stdio: 'ignore',
-  });
+  const conflux = spawn(
+    'sh',
+    [
+      '-c',
+      `exec taskset -c 1 "${process.execPath}" bin/conflux.js start --project "${project}" > "${logFile}" 2>&1`,
+    ],
+    {
+      cwd: repo,
+      env: { ...process.env, CONFLUX_LOG_LEVEL: 'info' },
+      stdio: 'ignore',
+    },
+  );
   children.push(conflux);
 
   const upstreamUrl = `http://127.0.0.1:${ports.upstream}/products/SKU-1001`;
   const scenarios = [
     { id: 'a', name: 'upstream alone (node:http)', url: upstreamUrl, headers: {} },
-    { id: 'b', name: 'nginx reverse proxy (keep-alive upstream)', url: `http://127.0.0.1:${ports.nginx}/products/SKU-1001`, headers: {} },
-    { id: 'c', name: 'Conflux proxy, no policies', url: `http://127.0.0.1:${ports.gateway}/open/products/SKU-1001`, headers: {} },
+    {
+      id: 'b',
+      name: 'nginx reverse proxy (keep-alive upstream)',
+      url: `http://127.0.0.1:${ports.nginx}/products/SKU-1001`,
+      headers: {},
+    },
+    {
+      id: 'c',
+      name: 'Conflux proxy, no policies',
+      url: `http://127.0.0.1:${ports.gateway}/open/products/SKU-1001`,
+      headers: {},
+    },
     {
       id: 'd',
       name: 'Conflux: API key + access log + metrics',

@@ -2,7 +2,11 @@
 // body, so what the benchmark measures is the proxy in front of it.
 import { createServer } from 'node:http';
 
-const body = JSON.stringify({ id: 'SKU-1001', name: 'Espresso cups (set of 4)', price: { amount: 2400, currency: 'EUR' } });
+const body = JSON.stringify({
+  id: 'SKU-1001',
+  name: 'Espresso cups (set of 4)',
+  price: { amount: 2400, currency: 'EUR' },
+});
 const port = Number(process.argv[2] ?? 9300);
 createServer((req, res) => {
   req.resume();

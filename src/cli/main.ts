@@ -52,7 +52,10 @@ try {
   } else {
     const json = process.argv.includes('--json');
     if (isConfluxError(error)) {
-      if (json) process.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message, ...error.details } }, null, 2)}\n`);
+      if (json)
+        process.stdout.write(
+          `${JSON.stringify({ error: { code: error.code, message: error.message, ...error.details } }, null, 2)}\n`,
+        );
       else {
         output(false).error(`${error.code}: ${error.message}`);
         const problems = error.details.problems;

@@ -6,7 +6,10 @@ import { ConfluxError } from '../errors/index.ts';
 export function projectDirectory(option: string | undefined): string {
   const root = resolve(option ?? '.');
   if (!existsSync(join(root, 'conflux.yaml'))) {
-    throw new ConfluxError('PROJECT_NOT_FOUND', `No conflux.yaml in ${root}. Run "conflux init" there, or pass --project <dir>.`);
+    throw new ConfluxError(
+      'PROJECT_NOT_FOUND',
+      `No conflux.yaml in ${root}. Run "conflux init" there, or pass --project <dir>.`,
+    );
   }
   return root;
 }

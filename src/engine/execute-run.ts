@@ -165,7 +165,10 @@ async function runStep(execution: Execution, step: CompiledStep): Promise<StepOu
  * Runs steps in order within `execution.context` (a copy: the block's outputs stay its own),
  * skipping recorded ones; a step that does not complete interrupts the caller with its outcome.
  */
-async function runBlock(execution: Execution, steps: readonly CompiledStep[]): Promise<Record<string, unknown>> {
+async function runBlock(
+  execution: Execution,
+  steps: readonly CompiledStep[],
+): Promise<Record<string, unknown>> {
   const outputs: Record<string, unknown> = {};
   const context = { ...execution.context, steps: { ...execution.context.steps } };
   const inner = { ...execution, context };
@@ -200,7 +203,8 @@ async function runOutput(execution: Execution): Promise<RunOutcome> {
 function callbacksOf(flow: CompiledFlow, runId: string, services: StepServices): Record<string, string> {
   const callbacks: Record<string, string> = {};
   for (const step of flow.definition.steps) {
-    if (step.type === 'wait' && step.callback === true) callbacks[step.id] = services.callbackPath(runId, step.id);
+    if (step.type === 'wait' && step.callback === true)
+      callbacks[step.id] = services.callbackPath(runId, step.id);
   }
   return callbacks;
 }
@@ -220,7 +224,11 @@ export async function executeRun(
     run,
     flow,
     deps,
-    context: { trigger: run.input, steps: {}, run: { id: run.id, callbacks: callbacksOf(flow, run.id, deps.services) } },
+    context: {
+      trigger: run.input,
+      steps: {},
+      run: { id: run.id, callbacks: callbacksOf(flow, run.id, deps.services) },
+    },
     runtime: {
       runId: run.id,
       correlationId: run.correlationId,

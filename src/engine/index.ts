@@ -1,4 +1,10 @@
-export { createEngine } from './engine.ts';
+export {
+  type ArazzoImportOptions,
+  type ArazzoImportResult,
+  type ArazzoWarning,
+  type ImportedFlow,
+  importArazzo,
+} from './arazzo/index.ts';
 export { COMPENSATION_SUFFIX } from './dead-letter/compensate.ts';
 export {
   type BulkReplayFilter,
@@ -8,11 +14,11 @@ export {
   replayRun,
   replayRuns,
 } from './dead-letter/replay.ts';
+export { createEngine } from './engine.ts';
 export { createRetentionPruner, type RetentionPolicy, type RetentionPruner } from './retention/pruner.ts';
 export { backoffDelay, isRetryable } from './retry-policy.ts';
-export { type FlowTestOptions, runFlowTests, runMappingTests, type TestResult } from './testing/index.ts';
-export { type ArazzoImportOptions, type ArazzoImportResult, type ArazzoWarning, type ImportedFlow, importArazzo } from './arazzo/index.ts';
 export type { StepFailure } from './run-error.ts';
-export type { Engine, EngineDeps, StartRunOptions } from './types.ts';
-export { createWebhookVerifier, verifySignature } from './triggers/webhook-signature.ts';
+export { type FlowTestOptions, runFlowTests, runMappingTests, type TestResult } from './testing/index.ts';
 export type { FireMeta, TriggerSource } from './triggers/types.ts';
+export { createWebhookVerifier, verifySignature } from './triggers/webhook-signature.ts';
+export type { Engine, EngineDeps, StartRunOptions } from './types.ts';

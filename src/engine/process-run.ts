@@ -1,12 +1,12 @@
 import { ConfluxError } from '../errors/index.ts';
 import type { RunRecord } from '../store/index.ts';
-import { type ExecuteDeps, executeRun, type RunOutcome } from './execute-run.ts';
-import { withCompensation } from './dead-letter/with-compensation.ts';
 import { scopeIdempotency } from './dead-letter/replay-scope.ts';
+import { withCompensation } from './dead-letter/with-compensation.ts';
+import { type ExecuteDeps, executeRun, type RunOutcome } from './execute-run.ts';
 import { admitRun } from './flow-control/admission.ts';
 import type { FlowRegistry } from './flow-registry.ts';
-import type { FlowVersions } from './versions/flow-versions.ts';
 import type { RunWaiters } from './run-waiters.ts';
+import type { FlowVersions } from './versions/flow-versions.ts';
 
 export interface ProcessDeps extends ExecuteDeps {
   readonly workerId: string;
@@ -32,7 +32,8 @@ async function finish(deps: ProcessDeps, run: RunRecord, result: Final): Promise
     return;
   }
   // A parent run waiting for this one (a subflow step) resumes now rather than at its deadline.
-  if (run.triggerType === 'subflow') await deps.store.engine.deliver(`run:${run.id}`, { status: result.status }, now);
+  if (run.triggerType === 'subflow')
+    await deps.store.engine.deliver(`run:${run.id}`, { status: result.status }, now);
   deps.metrics.runs.inc({ flow: run.flow, status: result.status });
   deps.metrics.runDuration.observe({ flow: run.flow }, (now - run.createdAt) / 1000);
   const level = result.status === 'succeeded' ? 'info' : 'warn';
@@ -110,12 +111,20 @@ export async function processRun(deps: ProcessDeps, run: RunRecord, signal: Abor
     }
     // Flow control: over its key's concurrency limit the run goes back to the queue, untouched.
     const admission = await admitRun(deps.store, flow, run);
-    if ('retryAt' in admission) return await settle(deps, run, { kind: 'suspend', availableAt: admission.retryAt });
-    const outcome = await executeRun(run, flow, { ...deps, systems: scopeIdempotency(deps.systems, run.replays) }, signal).finally(
-      admission.release,
-    );
+    if ('retryAt' in admission)
+      return await settle(deps, run, { kind: 'suspend', availableAt: admission.retryAt });
+    const outcome = await executeRun(
+      run,
+      flow,
+      { ...deps, systems: scopeIdempotency(deps.systems, run.replays) },
+      signal,
+    ).finally(admission.release);
     // A dead run first undoes the completed steps that declare `compensate` (saga).
-    await settle(deps, run, outcome.kind === 'dead' ? await withCompensation(deps, run, flow.definition, outcome, signal) : outcome);
+    await settle(
+      deps,
+      run,
+      outcome.kind === 'dead' ? await withCompensation(deps, run, flow.definition, outcome, signal) : outcome,
+    );
   } catch (error) {
     deps.logger.error(
       { runId: run.id, flow: run.flow, err: error },

@@ -1,7 +1,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { ConfluxError } from '../errors/index.ts';
-import type { ApiDefinition, Project, TokenAuth } from '../project/index.ts';
 import type { ApiKeyService } from '../identity/index.ts';
+import type { ApiDefinition, Project, TokenAuth } from '../project/index.ts';
 import { registerRoute, versionPrefix } from './compile-routes.ts';
 import { type TargetDependencies, targetFor } from './compile-targets.ts';
 import type { CompiledRoute, GatewayConfig, Policy, RouteEntry, WebhookEndpoint } from './config.ts';
@@ -9,14 +9,14 @@ import type { Consumer, ConsumerType } from './context.ts';
 import { HostTable } from './host-table.ts';
 import { createOpenApiRoutes } from './openapi/openapi-route.ts';
 import { createApiKeyPolicy } from './policies/api-key.ts';
-import { type ConsumerFacts, createJwtPolicy } from './policies/jwt.ts';
 import { buildPolicyChain, PreflightPaths } from './policies/chain.ts';
+import { type ConsumerFacts, createJwtPolicy } from './policies/jwt.ts';
 import type { PolicyRuntime } from './policies/runtime.ts';
 import type { FlowRunner, MockDirectory, OperationCaller, UpstreamDirectory } from './ports.ts';
 import { CircuitBreakers } from './resilience/circuit-breaker.ts';
+import { createCallbackTarget, type DeliverCallback } from './targets/callback.ts';
 import { createFlowTarget } from './targets/flow.ts';
 import { type WebhookVerify, withWebhookVerification } from './targets/webhook-verify.ts';
-import { createCallbackTarget, type DeliverCallback } from './targets/callback.ts';
 import type { UpstreamPools } from './upstream-pools.ts';
 import { versionHeaders } from './versioning.ts';
 import { createVisibilityPolicy } from './visibility.ts';
@@ -76,10 +76,14 @@ export function compileGateway(project: Project, deps: CompileDependencies): Gat
     const versions = api.versioning?.versions ?? [undefined];
     const preflights = new PreflightPaths();
     for (const route of api.routes) {
-      const operation = route.target.kind === 'operation' ? deps.upstreams.describe?.(route.target.system, route.target.operation) : undefined;
+      const operation =
+        route.target.kind === 'operation'
+          ? deps.upstreams.describe?.(route.target.system, route.target.operation)
+          : undefined;
       const chain = buildPolicyChain({ api, route, auth: policies, operation, runtime: deps.policies });
       for (const version of versions) {
-        if (version !== undefined && route.versions !== undefined && !route.versions.includes(version.name)) continue;
+        if (version !== undefined && route.versions !== undefined && !route.versions.includes(version.name))
+          continue;
         const prefix = versionPrefix(api, version?.name ?? '');
         const template = joinTemplate(prefix, route.path);
         const compiled: CompiledRoute = {
@@ -90,7 +94,8 @@ export function compileGateway(project: Project, deps: CompileDependencies): Gat
           version: version?.name ?? '',
           headers: version === undefined ? [] : versionHeaders(version),
           audited: api.visibility === 'partner',
-          target: route.target.kind === 'operation' || route.target.kind === 'url' ? 'proxy' : route.target.kind,
+          target:
+            route.target.kind === 'operation' || route.target.kind === 'url' ? 'proxy' : route.target.kind,
           policies: chain.policies,
           handler: chain.wrap(targetFor(api, route, template, prefix, targetDeps)),
         };
@@ -106,9 +111,17 @@ export function compileGateway(project: Project, deps: CompileDependencies): Gat
         if (!(error instanceof ConfluxError)) throw error;
       }
     }
-    for (const doc of createOpenApiRoutes(api, { describe: (system, operation) => deps.upstreams.describe?.(system, operation) })) {
+    for (const doc of createOpenApiRoutes(api, {
+      describe: (system, operation) => deps.upstreams.describe?.(system, operation),
+    })) {
       try {
-        registerRoute(routes, api, { ...doc, policies, audited: api.visibility === 'partner' }, doc.routePath, api.source);
+        registerRoute(
+          routes,
+          api,
+          { ...doc, policies, audited: api.visibility === 'partner' },
+          doc.routePath,
+          api.source,
+        );
       } catch (error) {
         // Two APIs on one host and base path: the first keeps the document path; every API's
         // document is also on the admin API (GET /api/v1/apis/{name}/openapi.json).
@@ -132,20 +145,33 @@ export function compileGateway(project: Project, deps: CompileDependencies): Gat
       const verified =
         trigger.signature === undefined
           ? handler
-          : withWebhookVerification(handler, path, trigger.signature, deps.verifyWebhook ?? refuseUnverifiable, deps.limits.maxBodyBytes);
+          : withWebhookVerification(
+              handler,
+              path,
+              trigger.signature,
+              deps.verifyWebhook ?? refuseUnverifiable,
+              deps.limits.maxBodyBytes,
+            );
       webhooks.set(path, { flow: flow.name, handler: verified });
     }
   }
   if (deps.deliverCallback !== undefined) {
-    webhooks.set('_callback/*', { flow: '', handler: createCallbackTarget(deps.deliverCallback, deps.limits.maxBodyBytes) });
+    webhooks.set('_callback/*', {
+      flow: '',
+      handler: createCallbackTarget(deps.deliverCallback, deps.limits.maxBodyBytes),
+    });
   }
   return { routes, webhooks, apis: project.apis };
 }
 
 /** Without a verifier a signed webhook cannot be checked, so it is refused rather than trusted. */
-const refuseUnverifiable: WebhookVerify = async () => {
-  throw new ConfluxError('ENGINE_WEBHOOK_SECRET_MISSING', 'This webhook requires a signature, but no verifier is configured.');
-};
+const refuseUnverifiable: WebhookVerify = () =>
+  Promise.reject(
+    new ConfluxError(
+      'ENGINE_WEBHOOK_SECRET_MISSING',
+      'This webhook requires a signature, but no verifier is configured.',
+    ),
+  );
 
 /** The chain with the visibility check right after authentication (or first, without any). */
 function withVisibility(policies: Policy[], visibility: Policy | undefined): Policy[] {
@@ -163,7 +189,8 @@ function joinTemplate(prefix: string, path: string): string {
 
 function policiesFor(api: ApiDefinition, deps: CompileDependencies): Policy[] {
   const policies: Policy[] = [];
-  if (api.auth.type === 'apiKey') policies.push(createApiKeyPolicy({ header: api.auth.header, keys: deps.keys }));
+  if (api.auth.type === 'apiKey')
+    policies.push(createApiKeyPolicy({ header: api.auth.header, keys: deps.keys }));
   if (api.auth.type === 'oauth2' || api.auth.type === 'jwt') policies.push(jwtPolicyFor(api, api.auth, deps));
   return policies;
 }
@@ -176,24 +203,34 @@ function jwtPolicyFor(api: ApiDefinition, auth: TokenAuth, deps: CompileDependen
   for (const [key, scopes] of Object.entries(auth.routeScopes)) {
     const [method = '', path = ''] = key.trim().split(/\s+/, 2);
     for (const version of api.versioning?.versions ?? [undefined]) {
-      routeScopes[`${method.toUpperCase()} ${joinTemplate(versionPrefix(api, version?.name ?? ''), path)}`] = scopes;
+      routeScopes[`${method.toUpperCase()} ${joinTemplate(versionPrefix(api, version?.name ?? ''), path)}`] =
+        scopes;
     }
   }
   const local = auth.type === 'oauth2' && auth.jwksUri === undefined;
   if (local && deps.oauth === undefined) {
-    throw new ConfluxError('CONFIG_INVALID', `API ${apiName} uses auth type oauth2, but no OAuth authorization server is running.`);
+    throw new ConfluxError(
+      'CONFIG_INVALID',
+      `API ${apiName} uses auth type oauth2, but no OAuth authorization server is running.`,
+    );
   }
   const oauth = deps.oauth;
   const sign = deps.signIdentity;
   return createJwtPolicy({
     issuer: auth.issuer ?? (() => oauth?.issuer()),
     audience: auth.audience,
-    keys: local && oauth !== undefined ? { kind: 'local', jwks: () => oauth.jwks() } : { kind: 'remote', url: auth.jwksUri ?? '' },
+    keys:
+      local && oauth !== undefined
+        ? { kind: 'local', jwks: () => oauth.jwks() }
+        : { kind: 'remote', url: auth.jwksUri ?? '' },
     algorithms: auth.algorithms,
     ...(auth.type === 'oauth2' ? { typ: 'at+jwt' } : {}),
     scopes: auth.scopes,
     routeScopes,
-    forward: auth.forwardIdentity === 'signed' && sign !== undefined ? { mode: 'sign', header: 'x-conflux-consumer', sign } : { mode: 'strip' },
+    forward:
+      auth.forwardIdentity === 'signed' && sign !== undefined
+        ? { mode: 'sign', header: 'x-conflux-consumer', sign }
+        : { mode: 'strip' },
     ...(deps.consumerFacts === undefined ? {} : { consumers: deps.consumerFacts }),
   });
 }

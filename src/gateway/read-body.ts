@@ -16,16 +16,24 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   const text = Buffer.concat(chunks).toString('utf8');
   const type = req.headers['content-type'] ?? '';
   if (!/json/i.test(type)) {
-    throw new ConfluxError('GATEWAY_BODY_INVALID', `Expected a JSON body (content-type application/json), got ${type || 'no content-type'}.`, {
-      details: { expected: 'application/json', found: type },
-    });
+    throw new ConfluxError(
+      'GATEWAY_BODY_INVALID',
+      `Expected a JSON body (content-type application/json), got ${type || 'no content-type'}.`,
+      {
+        details: { expected: 'application/json', found: type },
+      },
+    );
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ConfluxError('GATEWAY_BODY_INVALID', `The body is not valid JSON: ${(error as Error).message}.`, {
-      details: { expected: 'a JSON document' },
-    });
+    throw new ConfluxError(
+      'GATEWAY_BODY_INVALID',
+      `The body is not valid JSON: ${(error as Error).message}.`,
+      {
+        details: { expected: 'a JSON document' },
+      },
+    );
   }
 }
 

@@ -1,7 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { type ConfluxError, PROBLEM_CONTENT_TYPE, toProblem } from '../errors/index.ts';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, {
     ...headers,

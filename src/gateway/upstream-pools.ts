@@ -9,7 +9,11 @@ export class UpstreamPools {
   get(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (pool === undefined) {
-      pool = new Pool(origin, { connections: this.connectionsPerOrigin, keepAliveTimeout: 30_000, pipelining: 1 });
+      pool = new Pool(origin, {
+        connections: this.connectionsPerOrigin,
+        keepAliveTimeout: 30_000,
+        pipelining: 1,
+      });
       this.pools.set(origin, pool);
     }
     return pool;

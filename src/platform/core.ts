@@ -1,6 +1,11 @@
 import { hkdfSync } from 'node:crypto';
 import { join } from 'node:path';
-import { type ApiKeyService, type ConsumerDirectory, createApiKeyService, createConsumerDirectory } from '../identity/index.ts';
+import {
+  type ApiKeyService,
+  type ConsumerDirectory,
+  createApiKeyService,
+  createConsumerDirectory,
+} from '../identity/index.ts';
 import { createLogger, type Logger } from '../observability/index.ts';
 import {
   createRedactor,

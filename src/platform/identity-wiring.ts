@@ -15,8 +15,17 @@ import type { Core } from './core.ts';
  * token, consumers and plans, the OAuth authorization server (started once the admin
  * listener's port is known) and the audit log.
  */
-export function createIdentityWiring(core: Core, bootstrap: AdminAuth, logger: Logger): { admin: IdentityAdmin; oauth: OAuthServer } {
-  const oauth = createOAuthServer({ store: core.store, vault: core.vault, consumers: core.consumers, logger });
+export function createIdentityWiring(
+  core: Core,
+  bootstrap: AdminAuth,
+  logger: Logger,
+): { admin: IdentityAdmin; oauth: OAuthServer } {
+  const oauth = createOAuthServer({
+    store: core.store,
+    vault: core.vault,
+    consumers: core.consumers,
+    logger,
+  });
   return {
     oauth,
     admin: {
@@ -35,6 +44,12 @@ export function consumerFactsFrom(core: Core) {
     const consumer = await core.consumers.resolve(name);
     return consumer === undefined
       ? undefined
-      : { type: consumer.type, plan: consumer.plan, apis: consumer.apis, scopes: consumer.scopes, disabled: consumer.disabled };
+      : {
+          type: consumer.type,
+          plan: consumer.plan,
+          apis: consumer.apis,
+          scopes: consumer.scopes,
+          disabled: consumer.disabled,
+        };
   };
 }

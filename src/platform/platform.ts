@@ -1,25 +1,26 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAdminServer } from '../admin/index.ts';
-import { type Engine, createEngine, createRetentionPruner, createWebhookVerifier } from '../engine/index.ts';
+import { createEngine, createRetentionPruner, createWebhookVerifier, type Engine } from '../engine/index.ts';
 import { ConfluxError } from '../errors/index.ts';
 import {
   CircuitBreakers,
+  compileGateway,
+  createGateway,
+  createPolicyRuntime,
   type GatewayConfig,
   RouteStats,
   TraceRing,
   UpstreamPools,
-  compileGateway,
-  createPolicyRuntime,
-  createGateway,
 } from '../gateway/index.ts';
 import { createAdminAuth } from '../identity/index.ts';
-import { type Logger, type Metrics, createLogger, createMetrics } from '../observability/index.ts';
-import { type LoadProjectResult, type Project, type ProjectProblem, loadProject } from '../project/index.ts';
+import { createLogger, createMetrics, type Logger } from '../observability/index.ts';
+import { type LoadProjectResult, loadProject, type Project, type ProjectProblem } from '../project/index.ts';
+import { createLocalTokenLock, createRedisTokenLock } from '../systems/index.ts';
+import { createStoreAuditSink } from './audit-sink.ts';
 import { checkExpressions } from './check-expressions.ts';
 import { type Core, openCore, stateDirectory } from './core.ts';
 import { createFlowOperations } from './flow-operations.ts';
-import { createStoreAuditSink } from './audit-sink.ts';
 import { createFlowRunner } from './flow-runner.ts';
 import { createGatewayAdmin } from './gateway-admin.ts';
 import { consumerTypeFromScopes, createMockOrigins, operationCallerFor } from './gateway-wiring.ts';
@@ -28,10 +29,10 @@ import { acquireInstanceLock } from './instance-lock.ts';
 import { summarizeProject } from './project-summary.ts';
 import { createRedisClient, redisReady } from './redis-client.ts';
 import { readSettings } from './settings.ts';
-import { type SystemsRuntime, createSystemsRuntimeManager } from './systems-runtime.ts';
-import { createLocalTokenLock, createRedisTokenLock } from '../systems/index.ts';
+import { createSystemsRuntimeManager, type SystemsRuntime } from './systems-runtime.ts';
 
 const localTokenLock = createLocalTokenLock();
+
 import { createUpstreamDirectory } from './upstream-directory.ts';
 
 export interface PlatformOptions {
@@ -63,7 +64,7 @@ export async function validateProject(
   projectRoot: string,
   checkOperations: (project: Project) => Promise<ProjectProblem[]>,
 ): Promise<LoadProjectResult> {
-  return loadProject(projectRoot, {
+  return await loadProject(projectRoot, {
     extraChecks: async (project) => [...checkExpressions(project), ...(await checkOperations(project))],
   });
 }
@@ -76,18 +77,32 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const state = stateDirectory(options.projectRoot);
   mkdirSync(state, { recursive: true, mode: 0o700 });
 
-  const bootstrapSystems = createSystemsRuntimeManager({ logger, metrics, resolveSecret: () => Promise.reject(new Error('unused')) });
+  const bootstrapSystems = createSystemsRuntimeManager({
+    logger,
+    metrics,
+    resolveSecret: () => Promise.reject(new Error('unused')),
+  });
   const loaded = await validateProject(options.projectRoot, (p) => bootstrapSystems.checkOperations(p));
   await bootstrapSystems.close();
   if (loaded.project === undefined || loaded.problems.length > 0) {
-    throw new ConfluxError('PROJECT_INVALID', `The project at ${options.projectRoot} has ${loaded.problems.length} problem(s).`, {
-      details: { problems: loaded.problems },
-    });
+    throw new ConfluxError(
+      'PROJECT_INVALID',
+      `The project at ${options.projectRoot} has ${loaded.problems.length} problem(s).`,
+      {
+        details: { problems: loaded.problems },
+      },
+    );
   }
   let project = loaded.project;
 
-  const lock = settings.databaseUrl === undefined ? acquireInstanceLock(join(state, 'instance.lock')) : undefined;
-  const core = await openCore({ projectRoot: options.projectRoot, settings, environment: project.settings.environment, logger });
+  const lock =
+    settings.databaseUrl === undefined ? acquireInstanceLock(join(state, 'instance.lock')) : undefined;
+  const core = await openCore({
+    projectRoot: options.projectRoot,
+    settings,
+    environment: project.settings.environment,
+    logger,
+  });
   if (lock !== undefined) {
     const released = await core.store.runs.releaseAllLeases();
     if (released > 0) logger.warn({ runs: released }, 'resuming runs left by a previous process');
@@ -100,15 +115,23 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     tokenVault: core.vault,
     // Token refreshes are single-flight across workers through Redis when it is configured
     // (`redis` is created below; the lock is only used once calls flow).
-    tokenLock: { acquire: (key, ttlMs) => (redis === undefined ? localTokenLock : createRedisTokenLock(redis)).acquire(key, ttlMs) },
-    onConnectionEvent: (event) => logger.warn({ system: event.system, event: event.type, reason: event.reason }, 'system connection state changed'),
+    tokenLock: {
+      acquire: (key, ttlMs) =>
+        (redis === undefined ? localTokenLock : createRedisTokenLock(redis)).acquire(key, ttlMs),
+    },
+    onConnectionEvent: (event) =>
+      logger.warn(
+        { system: event.system, event: event.type, reason: event.reason },
+        'system connection state changed',
+      ),
   });
   let runtime: SystemsRuntime = await systems.build(project);
 
   const engine: Engine = createEngine({
     store: core.store,
     systems: {
-      call: (system, operation, input, callOptions) => runtime.caller.call(system, operation, input, callOptions),
+      call: (system, operation, input, callOptions) =>
+        runtime.caller.call(system, operation, input, callOptions),
       subscribe: (system, operation, name) => runtime.caller.subscribe(system, operation, name),
     },
     redact: (value) => core.redactor.redact(value),
@@ -129,10 +152,19 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const stats = new RouteStats();
   const mockOrigins = createMockOrigins();
   const redis = settings.redisUrl === undefined ? undefined : createRedisClient(settings.redisUrl, logger);
-  if (redis !== undefined && !(await redisReady(redis, 2_000))) logger.warn('Redis is not reachable; rate limits and the cache start local (fail-open)');
-  const adminAuth = createAdminAuth({ token: settings.adminToken, hashFile: join(state, 'admin-token.sha256') });
+  if (redis !== undefined && !(await redisReady(redis, 2_000)))
+    logger.warn('Redis is not reachable; rate limits and the cache start local (fail-open)');
+  const adminAuth = createAdminAuth({
+    token: settings.adminToken,
+    hashFile: join(state, 'admin-token.sha256'),
+  });
   const identity = createIdentityWiring(core, adminAuth, logger);
-  const policyRuntime = createPolicyRuntime({ logger, metrics, quotas: core.store.quotas, ...(redis === undefined ? {} : { redis }) });
+  const policyRuntime = createPolicyRuntime({
+    logger,
+    metrics,
+    quotas: core.store.quotas,
+    ...(redis === undefined ? {} : { redis }),
+  });
   const compile = (next: Project, nextRuntime: SystemsRuntime): GatewayConfig =>
     compileGateway(next, {
       keys: core.keys,
@@ -188,10 +220,18 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   await identity.oauth.start(`${adminAddress.replace('0.0.0.0', '127.0.0.1')}/oauth`);
   await engine.start();
   // Retention: finished runs past conflux.yaml's `retention` are pruned on a timer.
-  const pruner = createRetentionPruner({ store: core.store, logger, policy: () => project.settings.retention, intervalMs: PRUNE_INTERVAL_MS });
+  const pruner = createRetentionPruner({
+    store: core.store,
+    logger,
+    policy: () => project.settings.retention,
+    intervalMs: PRUNE_INTERVAL_MS,
+  });
   pruner.start();
   const gatewayUrl = `http://${urlHost(gatewayAddress.address)}:${gatewayAddress.port}`;
-  logger.info({ gateway: gatewayUrl, admin: adminAddress, project: project.settings.name, store: core.store.dialect }, 'conflux started');
+  logger.info(
+    { gateway: gatewayUrl, admin: adminAddress, project: project.settings.name, store: core.store.dialect },
+    'conflux started',
+  );
 
   let stopping: Promise<void> | undefined;
   return {
@@ -204,7 +244,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       const next = await validateProject(options.projectRoot, (p) => systems.checkOperations(p));
       if (next.project === undefined || next.problems.length > 0) {
         metrics.projectReloads.inc({ outcome: 'rejected' });
-        logger.warn({ problems: next.problems }, 'project change rejected; still serving the last good version');
+        logger.warn(
+          { problems: next.problems },
+          'project change rejected; still serving the last good version',
+        );
         return { applied: false, problems: next.problems };
       }
       try {
@@ -218,7 +261,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         metrics.projectReloads.inc({ outcome: 'rejected' });
         logger.warn({ err: error }, 'project change rejected; still serving the last good version');
         const message = error instanceof Error ? error.message : String(error);
-        return { applied: false, problems: [{ file: 'conflux.yaml', line: 1, column: 1, rule: 'apply', message }] };
+        return {
+          applied: false,
+          problems: [{ file: 'conflux.yaml', line: 1, column: 1, rule: 'apply', message }],
+        };
       }
       metrics.projectReloads.inc({ outcome: 'applied' });
       logger.info({ project: project.settings.name }, 'project reloaded');

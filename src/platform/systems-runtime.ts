@@ -8,7 +8,6 @@ import {
   type ConnectionEvent,
   type ConnectionHealth,
   type Credentials,
-  resolveCredentials,
   createConnectionHealth,
   createDriftRecorder,
   createLocalTokenLock,
@@ -16,6 +15,7 @@ import {
   createTokenManager,
   loadSystemDescription,
   type OperationDrift,
+  resolveCredentials,
   type SystemCaller,
   type SystemDescription,
   startMockServer,
@@ -159,8 +159,12 @@ export function createSystemsRuntimeManager(deps: {
       // Older callers stay open until close(): runs that started on them may still be calling.
       const credentials = (name: string): Promise<Credentials> => {
         const system = project.systems.get(name);
-        if (system === undefined) return Promise.reject(new ConfluxError('SYSTEM_NOT_FOUND', `No system named ${name}.`));
-        return resolveCredentials(system.auth, deps.resolveSecret, { system: name, ...(tokens === undefined ? {} : { tokens }) });
+        if (system === undefined)
+          return Promise.reject(new ConfluxError('SYSTEM_NOT_FOUND', `No system named ${name}.`));
+        return resolveCredentials(system.auth, deps.resolveSecret, {
+          system: name,
+          ...(tokens === undefined ? {} : { tokens }),
+        });
       };
       return { descriptions, baseUrls, caller, credentials };
     },
@@ -196,7 +200,8 @@ export function createSystemsRuntimeManager(deps: {
             check(route.target.system, route.target.operation, { ...route.source, rule: '', message: '' });
           }
           if (route.target.kind === 'composite') {
-            for (const call of route.target.calls) check(call.system, call.operation, { ...route.source, rule: '', message: '' });
+            for (const call of route.target.calls)
+              check(call.system, call.operation, { ...route.source, rule: '', message: '' });
           }
         }
       }

@@ -4,10 +4,7 @@ import type { Project } from '../project/index.ts';
 import type { SystemsRuntime } from './systems-runtime.ts';
 
 /** Tells the gateway where each system operation lives and how to authenticate to it. */
-export function createUpstreamDirectory(
-  project: Project,
-  runtime: SystemsRuntime,
-): UpstreamDirectory {
+export function createUpstreamDirectory(project: Project, runtime: SystemsRuntime): UpstreamDirectory {
   return {
     operation(systemName, operationId) {
       const system = project.systems.get(systemName);

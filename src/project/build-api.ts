@@ -31,7 +31,10 @@ export function buildApi(file: ApiFile, yaml: YamlFile): ApiDefinition {
               routeScopes: auth.routeScopes ?? {},
               forwardIdentity: auth.forwardIdentity ?? 'strip',
             }
-          : { type: 'apiKey', header: ('header' in auth ? (auth.header ?? 'x-api-key') : 'x-api-key').toLowerCase() },
+          : {
+              type: 'apiKey',
+              header: ('header' in auth ? (auth.header ?? 'x-api-key') : 'x-api-key').toLowerCase(),
+            },
     routes: file.routes.map((route, index) => ({
       method: route.method,
       path: route.path,

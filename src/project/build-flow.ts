@@ -1,5 +1,5 @@
-import type { FlowFile, StepFile, TriggerFile } from './file-shapes.ts';
 import { buildControl, buildExtraStep, buildExtraTrigger, buildSignature } from './build-flow-kinds.ts';
+import type { FlowFile, StepFile, TriggerFile } from './file-shapes.ts';
 import { flowVersion } from './flow-version.ts';
 import type { FlowDefinition, MappingDefinition, StepDefinition, TriggerDefinition } from './model.ts';
 import type { PathSegment, YamlFile } from './yaml-file.ts';
@@ -65,7 +65,8 @@ function buildTrigger(
       source,
     };
   }
-  if (trigger.type === 'event' || trigger.type === 'poll' || trigger.type === 'message') return buildExtraTrigger(trigger, source);
+  if (trigger.type === 'event' || trigger.type === 'poll' || trigger.type === 'message')
+    return buildExtraTrigger(trigger, source);
   return {
     type: 'schedule',
     cron: trigger.cron,

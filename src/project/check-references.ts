@@ -64,7 +64,8 @@ function checkRoutes(context: ReferenceContext): ProjectProblem[] {
       const here = yaml.valueAt(at);
       const keys = routeClaims(api, route);
       const first = keys.map((key) => claimed.get(key)).find((claim) => claim !== undefined);
-      for (const key of keys) if (!claimed.has(key)) claimed.set(key, `${here.file}:${here.line}:${here.column}`);
+      for (const key of keys)
+        if (!claimed.has(key)) claimed.set(key, `${here.file}:${here.line}:${here.column}`);
       if (first !== undefined) {
         problems.push({
           ...here,
@@ -129,7 +130,8 @@ function checkFlows(context: ReferenceContext): ProjectProblem[] {
         }
         return;
       }
-      if (trigger.type === 'schedule') problems.push(...checkSchedule(trigger.cron, trigger.timezone, yaml, at, index));
+      if (trigger.type === 'schedule')
+        problems.push(...checkSchedule(trigger.cron, trigger.timezone, yaml, at, index));
     });
   }
   return problems;

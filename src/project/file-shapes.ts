@@ -5,7 +5,12 @@
  */
 
 import type { ApiRoutingFile, RouteRoutingFile } from './api-routing.ts';
-import type { ExtraStepFile, ExtraTriggerFile, FlowControlFile, WebhookSignatureFile } from './build-flow-kinds.ts';
+import type {
+  ExtraStepFile,
+  ExtraTriggerFile,
+  FlowControlFile,
+  WebhookSignatureFile,
+} from './build-flow-kinds.ts';
 import type { SystemPagination } from './model.ts';
 import type { PolicySettings } from './policy-settings.ts';
 
@@ -52,7 +57,13 @@ export type SystemAuthFile =
       readonly scopes?: readonly string[];
       readonly refreshBeforeSeconds?: number;
     }
-  | { readonly type: 'hmac'; readonly secret: string; readonly header?: string; readonly algorithm?: 'sha256' | 'sha512'; readonly timestampHeader?: string }
+  | {
+      readonly type: 'hmac';
+      readonly secret: string;
+      readonly header?: string;
+      readonly algorithm?: 'sha256' | 'sha512';
+      readonly timestampHeader?: string;
+    }
   | { readonly type: 'mtls'; readonly cert: string; readonly key: string; readonly ca?: string };
 
 export interface SystemFile {
@@ -86,7 +97,10 @@ export interface ApiFile extends ApiRoutingFile {
   readonly description?: string;
   readonly basePath?: string;
   readonly visibility?: 'private' | 'partner' | 'public';
-  readonly auth?: { readonly type: 'apiKey'; readonly header?: string } | { readonly type: 'none' } | TokenAuthFile;
+  readonly auth?:
+    | { readonly type: 'apiKey'; readonly header?: string }
+    | { readonly type: 'none' }
+    | TokenAuthFile;
   readonly routes: readonly RouteFile[];
   readonly policies?: PolicySettings;
 }

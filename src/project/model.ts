@@ -15,7 +15,12 @@ import type { ApiVersioning, CompositeTarget, MockTarget, ResilienceSettings } f
 
 export type * from './api-routing.ts';
 
-import type { ExtraStepDefinition, ExtraTriggerDefinition, FlowControl, WebhookSignature } from './flow-kinds.ts';
+import type {
+  ExtraStepDefinition,
+  ExtraTriggerDefinition,
+  FlowControl,
+  WebhookSignature,
+} from './flow-kinds.ts';
 
 export type * from './flow-kinds.ts';
 
@@ -50,7 +55,13 @@ export type SystemAuth =
   | { readonly type: 'basic'; readonly username: string; readonly secret: string }
   | OAuth2ClientCredentialsAuth
   | OAuth2AuthorizationCodeAuth
-  | { readonly type: 'hmac'; readonly secret: string; readonly header: string; readonly algorithm: 'sha256' | 'sha512'; readonly timestampHeader: string }
+  | {
+      readonly type: 'hmac';
+      readonly secret: string;
+      readonly header: string;
+      readonly algorithm: 'sha256' | 'sha512';
+      readonly timestampHeader: string;
+    }
   | { readonly type: 'mtls'; readonly cert: string; readonly key: string; readonly ca?: string };
 
 /** OAuth 2.0 client credentials: Conflux fetches, caches and refreshes the access token itself. */
@@ -80,9 +91,27 @@ export interface OAuth2AuthorizationCodeAuth {
 
 /** How a list operation pages; see docs/connectors.md. Paths are dotted (`meta.next`). */
 export type SystemPagination =
-  | { readonly style: 'cursor'; readonly cursorParam: string; readonly nextCursor: string; readonly items: string }
-  | { readonly style: 'offset'; readonly offsetParam: string; readonly limitParam: string; readonly limit: number; readonly items: string }
-  | { readonly style: 'page'; readonly pageParam: string; readonly firstPage: number; readonly items: string; readonly sizeParam?: string; readonly size?: number }
+  | {
+      readonly style: 'cursor';
+      readonly cursorParam: string;
+      readonly nextCursor: string;
+      readonly items: string;
+    }
+  | {
+      readonly style: 'offset';
+      readonly offsetParam: string;
+      readonly limitParam: string;
+      readonly limit: number;
+      readonly items: string;
+    }
+  | {
+      readonly style: 'page';
+      readonly pageParam: string;
+      readonly firstPage: number;
+      readonly items: string;
+      readonly sizeParam?: string;
+      readonly size?: number;
+    }
   | { readonly style: 'link'; readonly items: string }
   | { readonly style: 'next-url'; readonly nextUrl: string; readonly items: string };
 

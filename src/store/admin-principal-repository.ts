@@ -1,6 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './db-schema.ts';
-import type { AdminPrincipalRecord, AdminPrincipalRepository, AdminPrincipalsTable, AdminRole } from './identity-types.ts';
+import type {
+  AdminPrincipalRecord,
+  AdminPrincipalRepository,
+  AdminPrincipalsTable,
+  AdminRole,
+} from './identity-types.ts';
 
 function toRecord(row: Selectable<AdminPrincipalsTable>): AdminPrincipalRecord {
   return {
@@ -34,12 +39,18 @@ export function createAdminPrincipalRepository(db: Kysely<Database>): AdminPrinc
     },
 
     async findByHash(hash) {
-      const row = await db.selectFrom('admin_principals').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+      const row = await db
+        .selectFrom('admin_principals')
+        .selectAll()
+        .where('token_hash', '=', hash)
+        .executeTakeFirst();
       return row === undefined ? undefined : toRecord(row);
     },
 
     async list() {
-      return (await db.selectFrom('admin_principals').selectAll().orderBy('created_at').orderBy('id').execute()).map(toRecord);
+      return (
+        await db.selectFrom('admin_principals').selectAll().orderBy('created_at').orderBy('id').execute()
+      ).map(toRecord);
     },
 
     async revoke(id, at) {

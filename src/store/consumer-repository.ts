@@ -2,7 +2,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './db-schema.ts';
 import type { ConsumerKind, ConsumerRecord, ConsumerRepository, ConsumersTable } from './identity-types.ts';
 
-const nullableList = (text: string | null): readonly string[] | null => (text === null ? null : (JSON.parse(text) as string[]));
+const nullableList = (text: string | null): readonly string[] | null =>
+  text === null ? null : (JSON.parse(text) as string[]);
 const nullableNumber = (value: number | null): number | null => (value === null ? null : Number(value));
 
 function toRecord(row: Selectable<ConsumersTable>): ConsumerRecord {
@@ -62,7 +63,12 @@ export function createConsumerRepository(db: Kysely<Database>): ConsumerReposito
       if (patch.plan !== undefined) set.plan = patch.plan;
       if (patch.scopes !== undefined) set.scopes = JSON.stringify(patch.scopes);
       if (patch.disabledAt !== undefined) set.disabled_at = patch.disabledAt;
-      const row = await db.updateTable('consumers').set(set).where('name', '=', name).returningAll().executeTakeFirst();
+      const row = await db
+        .updateTable('consumers')
+        .set(set)
+        .where('name', '=', name)
+        .returningAll()
+        .executeTakeFirst();
       return row === undefined ? undefined : toRecord(row);
     },
 

@@ -9,15 +9,6 @@
 import type { Generated } from 'kysely';
 import type { AuditEventsTable } from './audit-types.ts';
 import type {
-  AdminPrincipalsTable,
-  ConsumersTable,
-  OAuthClientsTable,
-  OAuthModelsTable,
-  OAuthUsersTable,
-  PlansTable,
-} from './identity-types.ts';
-import type { QuotaCountersTable } from './quota-types.ts';
-import type {
   EngineDedupTable,
   EngineEventsTable,
   EngineKvTable,
@@ -26,6 +17,15 @@ import type {
   EngineWaitsTable,
 } from './engine-state-tables.ts';
 import type { FlowPausesTable, FlowVersionsTable, PayloadsTable } from './history-tables.ts';
+import type {
+  AdminPrincipalsTable,
+  ConsumersTable,
+  OAuthClientsTable,
+  OAuthModelsTable,
+  OAuthUsersTable,
+  PlansTable,
+} from './identity-types.ts';
+import type { QuotaCountersTable } from './quota-types.ts';
 
 /** JSON encoded as text: written with JSON.stringify, read with JSON.parse (see json-column.ts). */
 export type JsonText = string;

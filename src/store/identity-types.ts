@@ -26,7 +26,9 @@ export interface ConsumerRecord {
   readonly updatedAt: number;
 }
 
-export type ConsumerPatch = Partial<Pick<ConsumerRecord, 'type' | 'description' | 'contact' | 'apis' | 'plan' | 'scopes' | 'disabledAt'>>;
+export type ConsumerPatch = Partial<
+  Pick<ConsumerRecord, 'type' | 'description' | 'contact' | 'apis' | 'plan' | 'scopes' | 'disabledAt'>
+>;
 
 export interface RateLimitSetting {
   readonly requests: number;
@@ -135,7 +137,9 @@ export interface AdminPrincipalRecord {
 }
 
 export interface AdminPrincipalRepository {
-  create(record: Omit<AdminPrincipalRecord, 'createdAt' | 'revokedAt' | 'lastUsedAt'>): Promise<AdminPrincipalRecord>;
+  create(
+    record: Omit<AdminPrincipalRecord, 'createdAt' | 'revokedAt' | 'lastUsedAt'>,
+  ): Promise<AdminPrincipalRecord>;
   findByHash(hash: string): Promise<AdminPrincipalRecord | undefined>;
   list(): Promise<AdminPrincipalRecord[]>;
   revoke(id: string, at: number): Promise<boolean>;

@@ -1,6 +1,16 @@
-export { createStore } from './create-store.ts';
-export type { QuotaIncrement, QuotaRepository } from './quota-types.ts';
 export type { AuditFilter, AuditRecord, AuditRepository } from './audit-types.ts';
+export { createStore } from './create-store.ts';
+export type { EngineStateRepository, EventRecord, SlotMode, WaitRecord } from './engine-state-types.ts';
+export type {
+  FlowPauseRecord,
+  FlowPauseRepository,
+  FlowVersionRecord,
+  FlowVersionRepository,
+  PayloadRepository,
+  QueueStats,
+  ReplayRequest,
+  RunMaintenanceRepository,
+} from './history-types.ts';
 export type {
   AdminPrincipalRecord,
   AdminPrincipalRepository,
@@ -20,17 +30,7 @@ export type {
   QuotaSetting,
   RateLimitSetting,
 } from './identity-types.ts';
-export type {
-  FlowPauseRecord,
-  FlowPauseRepository,
-  FlowVersionRecord,
-  FlowVersionRepository,
-  PayloadRepository,
-  QueueStats,
-  ReplayRequest,
-  RunMaintenanceRepository,
-} from './history-types.ts';
-export type { EngineStateRepository, EventRecord, SlotMode, WaitRecord } from './engine-state-types.ts';
+export type { QuotaIncrement, QuotaRepository } from './quota-types.ts';
 export type {
   ApiKeyRecord,
   ApiKeyRepository,

@@ -76,29 +76,51 @@ export function createOAuthRepository(db: Kysely<Database>): OAuthRepository {
       return row === undefined ? undefined : toClient(row);
     },
     async listClients() {
-      return (await db.selectFrom('oauth_clients').selectAll().orderBy('created_at').orderBy('id').execute()).map(toClient);
+      return (
+        await db.selectFrom('oauth_clients').selectAll().orderBy('created_at').orderBy('id').execute()
+      ).map(toClient);
     },
     async disableClient(id, at) {
-      const result = await db.updateTable('oauth_clients').set({ disabled_at: at }).where('id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();
+      const result = await db
+        .updateTable('oauth_clients')
+        .set({ disabled_at: at })
+        .where('id', '=', id)
+        .where('disabled_at', 'is', null)
+        .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
     async createUser(record) {
       const row = await db
         .insertInto('oauth_users')
-        .values({ username: record.username, password_hash: record.passwordHash, display_name: record.displayName, created_at: Date.now(), disabled_at: null })
+        .values({
+          username: record.username,
+          password_hash: record.passwordHash,
+          display_name: record.displayName,
+          created_at: Date.now(),
+          disabled_at: null,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       return toUser(row);
     },
     async getUser(username) {
-      const row = await db.selectFrom('oauth_users').selectAll().where('username', '=', username).executeTakeFirst();
+      const row = await db
+        .selectFrom('oauth_users')
+        .selectAll()
+        .where('username', '=', username)
+        .executeTakeFirst();
       return row === undefined ? undefined : toUser(row);
     },
     async listUsers() {
       return (await db.selectFrom('oauth_users').selectAll().orderBy('username').execute()).map(toUser);
     },
     async disableUser(username, at) {
-      const result = await db.updateTable('oauth_users').set({ disabled_at: at }).where('username', '=', username).where('disabled_at', 'is', null).executeTakeFirst();
+      const result = await db
+        .updateTable('oauth_users')
+        .set({ disabled_at: at })
+        .where('username', '=', username)
+        .where('disabled_at', 'is', null)
+        .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
     async upsertModel(record) {
@@ -127,19 +149,39 @@ export function createOAuthRepository(db: Kysely<Database>): OAuthRepository {
         .execute();
     },
     async findModel(model, id) {
-      const row = await db.selectFrom('oauth_models').selectAll().where('model', '=', model).where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('oauth_models')
+        .selectAll()
+        .where('model', '=', model)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return live(row === undefined ? undefined : toModel(row));
     },
     async findModelByUid(model, uid) {
-      const row = await db.selectFrom('oauth_models').selectAll().where('model', '=', model).where('uid', '=', uid).executeTakeFirst();
+      const row = await db
+        .selectFrom('oauth_models')
+        .selectAll()
+        .where('model', '=', model)
+        .where('uid', '=', uid)
+        .executeTakeFirst();
       return live(row === undefined ? undefined : toModel(row));
     },
     async findModelByUserCode(model, userCode) {
-      const row = await db.selectFrom('oauth_models').selectAll().where('model', '=', model).where('user_code', '=', userCode).executeTakeFirst();
+      const row = await db
+        .selectFrom('oauth_models')
+        .selectAll()
+        .where('model', '=', model)
+        .where('user_code', '=', userCode)
+        .executeTakeFirst();
       return live(row === undefined ? undefined : toModel(row));
     },
     async consumeModel(model, id, at) {
-      await db.updateTable('oauth_models').set({ consumed_at: at }).where('model', '=', model).where('id', '=', id).execute();
+      await db
+        .updateTable('oauth_models')
+        .set({ consumed_at: at })
+        .where('model', '=', model)
+        .where('id', '=', id)
+        .execute();
     },
     async destroyModel(model, id) {
       await db.deleteFrom('oauth_models').where('model', '=', model).where('id', '=', id).execute();

@@ -3,7 +3,8 @@ import type { Database } from './db-schema.ts';
 import type { PlanRecord, PlanRepository, PlansTable } from './identity-types.ts';
 
 const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
-const encode = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+const encode = (value: unknown): string | null =>
+  value === null || value === undefined ? null : JSON.stringify(value);
 
 function toRecord(row: Selectable<PlansTable>): PlanRecord {
   return {
@@ -55,7 +56,12 @@ export function createPlanRepository(db: Kysely<Database>): PlanRepository {
       if (patch.quota !== undefined) set.quota = encode(patch.quota);
       if (patch.apis !== undefined) set.apis = encode(patch.apis);
       if (patch.scopes !== undefined) set.scopes = JSON.stringify(patch.scopes);
-      const row = await db.updateTable('plans').set(set).where('name', '=', name).returningAll().executeTakeFirst();
+      const row = await db
+        .updateTable('plans')
+        .set(set)
+        .where('name', '=', name)
+        .returningAll()
+        .executeTakeFirst();
       return row === undefined ? undefined : toRecord(row);
     },
 

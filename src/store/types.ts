@@ -12,13 +12,13 @@ import type {
   PayloadRepository,
   RunMaintenanceRepository,
 } from './history-types.ts';
-import type { QuotaRepository } from './quota-types.ts';
 import type {
   AdminPrincipalRepository,
   ConsumerRepository,
   OAuthRepository,
   PlanRepository,
 } from './identity-types.ts';
+import type { QuotaRepository } from './quota-types.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -42,7 +42,9 @@ export interface ApiKeyRecord {
 }
 
 export interface ApiKeyRepository {
-  create(key: Omit<ApiKeyRecord, 'createdAt' | 'revokedAt' | 'lastUsedAt' | 'replacedBy'>): Promise<ApiKeyRecord>;
+  create(
+    key: Omit<ApiKeyRecord, 'createdAt' | 'revokedAt' | 'lastUsedAt' | 'replacedBy'>,
+  ): Promise<ApiKeyRecord>;
   findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
   get(id: string): Promise<ApiKeyRecord | undefined>;
   /** Marks `id` as replaced by `successor`, expiring at `expiresAt` (rotation overlap); false when not active. */

@@ -64,7 +64,7 @@ export async function startConflux(
     text += chunk.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
   while (Date.now() < deadline) {
     const gateway = /gateway\s+(http:\/\/\S+)/.exec(text)?.[1];
     const admin = /admin API\s+(http:\/\/\S+)/.exec(text)?.[1];

@@ -27,7 +27,10 @@ describe('schema problems point at the YAML node', () => {
     assert.deepEqual(where(problems), ['flows/place-order.yaml:5:5 schema']);
     assert.equal(problems[0]?.message, 'steps[0]: unknown property "sytem"; did you mean "system"?');
     assert.equal(problems[0]?.found, '"sytem"');
-    assert.equal(problems[0]?.expected, 'one of id, type, description, system, operation, input, retry, compensate');
+    assert.equal(
+      problems[0]?.expected,
+      'one of id, type, description, system, operation, input, retry, compensate',
+    );
   });
 
   test('a wrong step type points at the value and lists the allowed ones', async () => {

@@ -65,7 +65,9 @@ export function describeStoreContract(
         const versions = await target.query('select version, name from conflux_migrations order by version');
         assert.deepEqual(
           versions.map((row) => [Number(row.version), row.name]),
-          [...migrations].sort((a, b) => a.version - b.version).map((migration) => [migration.version, migration.name]),
+          [...migrations]
+            .sort((a, b) => a.version - b.version)
+            .map((migration) => [migration.version, migration.name]),
         );
       } finally {
         await target.dispose();

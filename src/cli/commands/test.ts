@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { readSettings, runProjectTests } from '../../platform/index.ts';
-import { runGatewaySpecs } from './test-gateway.ts';
 import type { Output } from '../output.ts';
 import { projectDirectory } from '../project-dir.ts';
+import { runGatewaySpecs } from './test-gateway.ts';
 
 /**
  * `conflux test`: runs the project's tests — mapping tests (`mappings/*.test.yaml`) and flow
@@ -14,7 +14,10 @@ export function registerTest(program: Command, output: (json: boolean) => Output
     .command('test')
     .description('Run the flow and mapping tests beside the project files')
     .option('--record', 'call the systems (real or mock) and write their answers into flows/*.test.yaml')
-    .option('--gateway', 'run the gateway conformance specs (specs/*.spec.yaml) against the project started in-process')
+    .option(
+      '--gateway',
+      'run the gateway conformance specs (specs/*.spec.yaml) against the project started in-process',
+    )
     .option('--project <dir>', 'project folder (default: current folder)')
     .option('--json', 'machine-readable output')
     .action(async (options: { record?: boolean; gateway?: boolean; project?: string; json?: boolean }) => {

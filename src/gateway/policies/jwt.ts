@@ -1,11 +1,29 @@
-import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
 import { ConfluxError } from '../../errors/index.ts';
 import type { Policy } from '../config.ts';
 import type { ConsumerType, RequestContext } from '../context.ts';
 import { notFound } from '../not-found.ts';
 
 /** Asymmetric algorithms only: a shared-secret alg (HS*) or `none` can never be accepted (RFC 8725 §3.1). */
-export const ASYMMETRIC_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA'] as const;
+export const ASYMMETRIC_ALGORITHMS = [
+  'ES256',
+  'ES384',
+  'ES512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'EdDSA',
+] as const;
 
 export type JwtKeySource =
   | { readonly kind: 'remote'; readonly url: string; readonly cacheMaxAgeMs?: number }
@@ -30,7 +48,13 @@ export interface JwtPolicyOptions {
    * What the upstream learns about the caller: nothing (`strip`: the Authorization header is
    * removed), or a header with a compact JWS the upstream can verify (`sign`).
    */
-  readonly forward: { readonly mode: 'strip' } | { readonly mode: 'sign'; readonly header: string; readonly sign: (claims: Record<string, unknown>) => Promise<string> };
+  readonly forward:
+    | { readonly mode: 'strip' }
+    | {
+        readonly mode: 'sign';
+        readonly header: string;
+        readonly sign: (claims: Record<string, unknown>) => Promise<string>;
+      };
   /** What the store says about a consumer now: refuses disabled ones, adds type, plan and APIs. */
   readonly consumers?: (name: string) => Promise<ConsumerFacts | undefined>;
   readonly now?: () => number;
@@ -53,21 +77,33 @@ export interface ConsumerFacts {
 export function createJwtPolicy(options: JwtPolicyOptions): Policy {
   for (const alg of options.algorithms) {
     if (!(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg)) {
-      throw new ConfluxError('CONFIG_INVALID', `JWT algorithm ${alg} is not allowed; expected asymmetric algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')}).`);
+      throw new ConfluxError(
+        'CONFIG_INVALID',
+        `JWT algorithm ${alg} is not allowed; expected asymmetric algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')}).`,
+      );
     }
   }
   const getKey = keyResolver(options.keys);
   const invalid = (reason: string, cause?: unknown) =>
-    new ConfluxError('AUTH_TOKEN_INVALID', 'The access token is not valid.', { details: { reason }, ...(cause === undefined ? {} : { cause }) });
+    new ConfluxError('AUTH_TOKEN_INVALID', 'The access token is not valid.', {
+      details: { reason },
+      ...(cause === undefined ? {} : { cause }),
+    });
 
   return {
     name: 'jwt',
     async apply(ctx) {
       const header = ctx.req.headers.authorization;
-      const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(header) : null;
+      const match =
+        typeof header === 'string'
+          ? /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(header)
+          : null;
       if (match === null) {
         ctx.res.setHeader('www-authenticate', 'Bearer');
-        throw new ConfluxError('AUTH_TOKEN_MISSING', 'Send an access token as "Authorization: Bearer <jwt>".');
+        throw new ConfluxError(
+          'AUTH_TOKEN_MISSING',
+          'Send an access token as "Authorization: Bearer <jwt>".',
+        );
       }
       const issuer = typeof options.issuer === 'function' ? options.issuer() : options.issuer;
       if (issuer === undefined) throw invalid('issuer not started');
@@ -87,7 +123,10 @@ export function createJwtPolicy(options: JwtPolicyOptions): Policy {
         throw invalid((error as { code?: string }).code ?? 'verification failed', error);
       }
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
-      const name = typeof payload.consumer === 'string' ? payload.consumer : String(payload.client_id ?? payload.sub ?? '');
+      const name =
+        typeof payload.consumer === 'string'
+          ? payload.consumer
+          : String(payload.client_id ?? payload.sub ?? '');
       if (name === '') throw invalid('token names no consumer');
       const facts = await options.consumers?.(name);
       if (facts?.disabled === true) throw invalid('consumer disabled');
@@ -101,15 +140,32 @@ export function createJwtPolicy(options: JwtPolicyOptions): Policy {
         ...(facts?.plan === null || facts === undefined ? {} : { plan: facts.plan }),
       };
       assertApiAllowed(ctx, facts?.apis ?? undefined);
-      const required = [...options.scopes, ...(ctx.route === undefined ? [] : (options.routeScopes[`${ctx.route.method} ${ctx.route.template}`] ?? []))];
+      const required = [
+        ...options.scopes,
+        ...(ctx.route === undefined
+          ? []
+          : (options.routeScopes[`${ctx.route.method} ${ctx.route.template}`] ?? [])),
+      ];
       const missing = required.filter((scope) => !granted.includes(scope));
       if (missing.length > 0) {
-        ctx.res.setHeader('www-authenticate', `Bearer error="insufficient_scope", scope="${required.join(' ')}"`);
-        throw new ConfluxError('AUTH_SCOPE_INSUFFICIENT', `The token lacks the scopes ${missing.join(', ')} this route requires.`, { details: { missing } });
+        ctx.res.setHeader(
+          'www-authenticate',
+          `Bearer error="insufficient_scope", scope="${required.join(' ')}"`,
+        );
+        throw new ConfluxError(
+          'AUTH_SCOPE_INSUFFICIENT',
+          `The token lacks the scopes ${missing.join(', ')} this route requires.`,
+          { details: { missing } },
+        );
       }
       delete ctx.req.headers.authorization;
       if (options.forward.mode === 'sign') {
-        ctx.req.headers[options.forward.header.toLowerCase()] = await options.forward.sign({ consumer: name, scope: granted.join(' '), sub: payload.sub, aud: options.audience });
+        ctx.req.headers[options.forward.header.toLowerCase()] = await options.forward.sign({
+          consumer: name,
+          scope: granted.join(' '),
+          sub: payload.sub,
+          aud: options.audience,
+        });
       }
     },
   };
@@ -117,7 +173,10 @@ export function createJwtPolicy(options: JwtPolicyOptions): Policy {
 
 function keyResolver(source: JwtKeySource): JWTVerifyGetKey {
   if (source.kind === 'remote') {
-    return createRemoteJWKSet(new URL(source.url), { cacheMaxAge: source.cacheMaxAgeMs ?? 600_000, cooldownDuration: 30_000 });
+    return createRemoteJWKSet(new URL(source.url), {
+      cacheMaxAge: source.cacheMaxAgeMs ?? 600_000,
+      cooldownDuration: 30_000,
+    });
   }
   // The local key set changes on rotation: rebuild the resolver when the set object changes.
   let current: JSONWebKeySet | undefined;

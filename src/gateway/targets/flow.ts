@@ -1,8 +1,8 @@
 import { ConfluxError } from '../../errors/index.ts';
 import { formatTraceparent } from '../../observability/index.ts';
 import type { TargetHandler } from '../config.ts';
-import type { FlowRunner } from '../ports.ts';
 import { bufferedJson } from '../policies/body.ts';
+import type { FlowRunner } from '../ports.ts';
 import { readJsonBody } from '../read-body.ts';
 import { sendJson } from '../respond.ts';
 
@@ -22,7 +22,8 @@ export interface FlowTargetOptions {
  */
 export function createFlowTarget(options: FlowTargetOptions): TargetHandler {
   return async (ctx) => {
-    const body = ctx.body === undefined ? await readJsonBody(ctx.req, options.maxBodyBytes) : bufferedJson(ctx);
+    const body =
+      ctx.body === undefined ? await readJsonBody(ctx.req, options.maxBodyBytes) : bufferedJson(ctx);
     const input = {
       body,
       params: ctx.params,
@@ -39,14 +40,26 @@ export function createFlowTarget(options: FlowTargetOptions): TargetHandler {
       sendJson(ctx.res, 202, { runId, status: 'queued' }, { 'x-conflux-run-id': runId });
       return;
     }
-    const outcome = await options.runner.run(options.flow, input, { ...runOptions, timeoutMs: options.timeoutMs });
+    const outcome = await options.runner.run(options.flow, input, {
+      ...runOptions,
+      timeoutMs: options.timeoutMs,
+    });
     if (outcome.status === 'succeeded') {
       sendJson(ctx.res, 200, outcome.output ?? null, { 'x-conflux-run-id': outcome.runId });
       return;
     }
-    throw new ConfluxError('ENGINE_STEP_FAILED', `Flow ${options.flow} did not succeed (run ${outcome.runId} is ${outcome.status}).`, {
-      details: { runId: outcome.runId, flow: options.flow, runStatus: outcome.status, error: publicError(outcome.error) },
-    });
+    throw new ConfluxError(
+      'ENGINE_STEP_FAILED',
+      `Flow ${options.flow} did not succeed (run ${outcome.runId} is ${outcome.status}).`,
+      {
+        details: {
+          runId: outcome.runId,
+          flow: options.flow,
+          runStatus: outcome.status,
+          error: publicError(outcome.error),
+        },
+      },
+    );
   };
 }
 

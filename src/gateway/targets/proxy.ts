@@ -1,5 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import { pipeline } from 'node:stream/promises';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, errors as undiciErrors } from 'undici';
 import { ConfluxError } from '../../errors/index.ts';
@@ -100,7 +100,7 @@ export function createProxyTarget(options: ProxyTargetOptions): TargetHandler {
       ctx.upstreamMs = performance.now() - started;
       ctx.res.writeHead(response.statusCode, responseHeaders(response.headers));
       try {
-        await pipeline(response.body, ctx.res);
+        await pipeBody(response.body, ctx.res);
       } catch (error) {
         // Headers are out: the client sees a cut stream, and the log says why.
         throw upstreamError(error, upstream.origin);
@@ -177,5 +177,27 @@ function upstreamError(error: unknown, origin: string): ConfluxError {
   return new ConfluxError('GATEWAY_UPSTREAM_UNREACHABLE', `The upstream ${origin} could not be reached.`, {
     cause: error,
     details: { upstream: origin },
+  });
+}
+
+/**
+ * Streams the upstream body to the client with backpressure. Hand-rolled rather than
+ * stream.pipeline, which allocates an AbortController (and a DOMException on every normal
+ * finish): measurable on the proxy's hot path. A client that goes away ends the upstream body;
+ * an upstream that fails mid-body cuts the client's response.
+ */
+function pipeBody(body: Readable, res: ServerResponse): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => {
+      res.destroy(error);
+      reject(error);
+    };
+    body.once('error', onError);
+    res.once('close', () => {
+      body.off('error', onError);
+      if (!res.writableFinished) body.destroy();
+      resolve();
+    });
+    body.pipe(res);
   });
 }

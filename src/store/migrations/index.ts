@@ -4,11 +4,11 @@ import { keyRotation } from './0003-key-rotation.ts';
 import { oauth } from './0004-oauth.ts';
 import { adminPrincipals } from './0005-admin-principals.ts';
 import { auditTrail } from './0009-audit-trail.ts';
+import { engineState } from './0010-engine-state.ts';
 import { runHistory } from './0015-run-history.ts';
 import { flowVersions } from './0016-flow-versions.ts';
 import { payloads } from './0017-payloads.ts';
 import { flowPauses } from './0018-flow-pauses.ts';
-import { engineState } from './0010-engine-state.ts';
 import { quotaCounters } from './0020-quota-counters.ts';
 import { auditEvents } from './0040-audit-events.ts';
 import type { Migration } from './migration.ts';
@@ -16,4 +16,18 @@ import type { Migration } from './migration.ts';
 export type { Migration } from './migration.ts';
 
 /** Every migration, in version order. Add a new file and one line here; never edit a released one. */
-export const migrations: readonly Migration[] = [initial, consumersAndPlans, keyRotation, oauth, adminPrincipals, auditTrail, engineState, runHistory, flowVersions, payloads, flowPauses, quotaCounters, auditEvents];
+export const migrations: readonly Migration[] = [
+  initial,
+  consumersAndPlans,
+  keyRotation,
+  oauth,
+  adminPrincipals,
+  auditTrail,
+  engineState,
+  runHistory,
+  flowVersions,
+  payloads,
+  flowPauses,
+  quotaCounters,
+  auditEvents,
+];

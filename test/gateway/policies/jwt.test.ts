@@ -13,7 +13,8 @@ const vectors = JSON.parse(readFileSync('/work/shared/vectors/jose-oauth-vectors
 
 const ISSUER = 'https://issuer.example';
 const AUDIENCE = 'urn:conflux:api:ledger';
-const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64 = (value: unknown) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 describe('JWT policy: crafted and standard tokens against a remote JWKS', () => {
   let platform: RunningPlatform;
@@ -76,7 +77,8 @@ describe('JWT policy: crafted and standard tokens against a remote JWKS', () => 
     })
       .setProtectedHeader({ alg: 'ES256', kid: 'k1', ...header })
       .sign(privateKey);
-  const get = (token: string) => call(platform.gatewayUrl, 'GET', '/ledger/entries', { headers: { authorization: `Bearer ${token}` } });
+  const get = (token: string) =>
+    call(platform.gatewayUrl, 'GET', '/ledger/entries', { headers: { authorization: `Bearer ${token}` } });
 
   test('a valid token passes, and the upstream never sees it', async () => {
     const answer = await get(await sign({}));
@@ -93,7 +95,9 @@ describe('JWT policy: crafted and standard tokens against a remote JWKS', () => 
       // Algorithm confusion: HS256 keyed with the public key's JSON, the classic RS/HS attack.
       const head = b64({ alg: 'HS256', kid: 'k1' });
       const body = b64(payload);
-      const mac = createHmac('sha256', JSON.stringify(publicJwk)).update(`${head}.${body}`).digest('base64url');
+      const mac = createHmac('sha256', JSON.stringify(publicJwk))
+        .update(`${head}.${body}`)
+        .digest('base64url');
       return `${head}.${body}.${mac}`;
     })();
     const crafted: Record<string, string> = {
@@ -118,7 +122,9 @@ describe('JWT policy: crafted and standard tokens against a remote JWKS', () => 
     let count = 0;
     for (const group of vectors.wycheproof_json_web_signature.groups) {
       for (const vector of group.tests) {
-        const answer = await call(platform.gatewayUrl, 'GET', '/ledger/entries', { headers: { authorization: `Bearer ${vector.jws}` } });
+        const answer = await call(platform.gatewayUrl, 'GET', '/ledger/entries', {
+          headers: { authorization: `Bearer ${vector.jws}` },
+        });
         assert.equal(answer.status, 401, `${vector.comment}`);
         count++;
       }
