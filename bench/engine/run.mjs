@@ -237,6 +237,8 @@ function ensureInstalled(folder, pkg, version, overrides) {
   execFileSync('npm', ['install', '-E', `${pkg}@${version}`, '--no-audit', '--no-fund'], {
     cwd: dir,
     stdio: 'inherit',
+    // n8n's tree includes @scarf/scarf, whose postinstall reports the install; opt out.
+    env: { ...process.env, SCARF_ANALYTICS: 'false', DO_NOT_TRACK: '1' },
   });
   return dir;
 }

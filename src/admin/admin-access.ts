@@ -11,12 +11,19 @@ export const OAUTH_PREFIX = '/oauth';
  * role for reads and `operate` for changes) is checked here, in onRequest, before any handler
  * runs. The same list is published as `x-roles` in the OpenAPI document.
  */
-export function rolesOf(method: string, config: { roles?: readonly string[] } | undefined): readonly string[] {
+export function rolesOf(
+  method: string,
+  config: { roles?: readonly string[] } | undefined,
+): readonly string[] {
   if (config?.roles !== undefined) return config.roles;
   return method === 'GET' || method === 'HEAD' ? ROLES.read : ROLES.operate;
 }
 
-export async function authorizeAdmin(deps: AdminDependencies, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function authorizeAdmin(
+  deps: AdminDependencies,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
   const authorization = request.headers.authorization ?? '';
   const token = authorization.startsWith('Bearer ') ? authorization.slice(7) : '';
   const principal =
@@ -34,9 +41,13 @@ export async function authorizeAdmin(deps: AdminDependencies, request: FastifyRe
   request.admin = principal;
   const allowed = rolesOf(request.method, request.routeOptions.config);
   if (!allowed.includes(principal.role)) {
-    throw new ConfluxError('ADMIN_FORBIDDEN', `Role ${principal.role} may not call ${request.method} ${request.routeOptions.url ?? request.url}; allowed: ${allowed.join(', ')}.`, {
-      details: { role: principal.role, allowed },
-    });
+    throw new ConfluxError(
+      'ADMIN_FORBIDDEN',
+      `Role ${principal.role} may not call ${request.method} ${request.routeOptions.url ?? request.url}; allowed: ${allowed.join(', ')}.`,
+      {
+        details: { role: principal.role, allowed },
+      },
+    );
   }
 }
 
@@ -45,7 +56,8 @@ export function registerChangeAudit(app: FastifyInstance, deps: AdminDependencie
   app.addHook('onResponse', async (request, reply) => {
     const identity = deps.identity;
     if (identity === undefined || request.admin === undefined) return;
-    if (request.method === 'GET' || request.method === 'HEAD' || request.routeOptions.config.audited === true) return;
+    if (request.method === 'GET' || request.method === 'HEAD' || request.routeOptions.config.audited === true)
+      return;
     await identity.audit
       .recordChange({
         actor: request.admin,
@@ -55,6 +67,8 @@ export function registerChangeAudit(app: FastifyInstance, deps: AdminDependencie
         status: reply.statusCode,
         details: { params: request.params },
       })
-      .catch((error: unknown) => deps.logger.error({ err: error, correlationId: request.id }, 'audit event could not be stored'));
+      .catch((error: unknown) =>
+        deps.logger.error({ err: error, correlationId: request.id }, 'audit event could not be stored'),
+      );
   });
 }

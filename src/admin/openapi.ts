@@ -16,7 +16,10 @@ export function collectOpenApi(app: FastifyInstance, info: { title: string; vers
       if (method === 'HEAD') continue;
       paths[path] ??= {};
       // x-roles: who may call it, as the admin access hook enforces it (admin-access.ts).
-      (paths[path] as Record<string, object>)[method.toLowerCase()] = { ...operationOf(schema), 'x-roles': rolesOf(method, route.config as { roles?: readonly string[] } | undefined) };
+      (paths[path] as Record<string, object>)[method.toLowerCase()] = {
+        ...operationOf(schema),
+        'x-roles': rolesOf(method, route.config as { roles?: readonly string[] } | undefined),
+      };
     }
   });
   return () => ({
@@ -40,11 +43,18 @@ function operationOf(schema: Record<string, unknown>): object {
   ] as const) {
     const group = schema[key] as { properties?: Record<string, object>; required?: string[] } | undefined;
     for (const [name, property] of Object.entries(group?.properties ?? {})) {
-      parameters.push({ name, in: location, required: location === 'path' || (group?.required ?? []).includes(name), schema: property });
+      parameters.push({
+        name,
+        in: location,
+        required: location === 'path' || (group?.required ?? []).includes(name),
+        schema: property,
+      });
     }
   }
   const responses: Record<string, object> = {};
-  for (const [status, body] of Object.entries((schema.response as Record<string, object> | undefined) ?? {})) {
+  for (const [status, body] of Object.entries(
+    (schema.response as Record<string, object> | undefined) ?? {},
+  )) {
     responses[status] = { description: status, content: { 'application/json': { schema: body } } };
   }
   responses.default = {
@@ -56,7 +66,9 @@ function operationOf(schema: Record<string, unknown>): object {
     summary: schema.summary,
     tags: schema.tags,
     parameters,
-    ...(schema.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: schema.body } } } }),
+    ...(schema.body === undefined
+      ? {}
+      : { requestBody: { required: true, content: { 'application/json': { schema: schema.body } } } }),
     responses,
   };
 }

@@ -1,8 +1,8 @@
 import type { ApiKeyService } from '../identity/index.ts';
-import type { GatewayAdmin } from './gateway-admin.ts';
-import type { IdentityAdmin } from './identity-admin.ts';
 import type { Logger, Metrics } from '../observability/index.ts';
 import type { FlowVersionRecord, RunFilter, RunRecord, RunRepository } from '../store/index.ts';
+import type { GatewayAdmin } from './gateway-admin.ts';
+import type { IdentityAdmin } from './identity-admin.ts';
 
 /** What the admin API needs, wired by the composition root. */
 export interface AdminDependencies {
@@ -26,7 +26,10 @@ export interface AdminDependencies {
     filter: Omit<RunFilter, 'limit' | 'before'>,
     options: Omit<ReplayRequestBody, 'input'>,
     limit: number,
-  ) => Promise<{ replayed: readonly string[]; skipped: readonly { id: string; code: string; message: string }[] }>;
+  ) => Promise<{
+    replayed: readonly string[];
+    skipped: readonly { id: string; code: string; message: string }[];
+  }>;
   /** Flows as operators see them: versions, pause and resume, claim-check payloads. */
   readonly flows: FlowAdmin;
   /** The gateway's effective APIs, live stats, traces and OpenAPI documents (gateway-admin.ts). */
@@ -57,6 +60,16 @@ export interface ProjectSummary {
   readonly name: string;
   readonly environment: string;
   readonly systems: readonly { name: string; baseUrl: string; operations: number }[];
-  readonly apis: readonly { name: string; basePath: string; visibility: string; routes: readonly { method: string; path: string; target: string }[] }[];
-  readonly flows: readonly { name: string; version: string; triggers: readonly string[]; steps: readonly string[] }[];
+  readonly apis: readonly {
+    name: string;
+    basePath: string;
+    visibility: string;
+    routes: readonly { method: string; path: string; target: string }[];
+  }[];
+  readonly flows: readonly {
+    name: string;
+    version: string;
+    triggers: readonly string[];
+    steps: readonly string[];
+  }[];
 }

@@ -6,12 +6,19 @@ import type { Logger } from '../observability/index.ts';
 export function registerProblemHandlers(app: FastifyInstance, logger: Logger): void {
   app.setErrorHandler((error: FastifyError | ConfluxError, request, reply) => {
     const failure = fromFastify(error);
-    if (failure.kind === 'unexpected') logger.error({ err: error, correlationId: request.id }, 'admin request failed');
-    void reply.status(failure.status).type(PROBLEM_CONTENT_TYPE).send(toProblem(failure, request.id, request.url));
+    if (failure.kind === 'unexpected')
+      logger.error({ err: error, correlationId: request.id }, 'admin request failed');
+    void reply
+      .status(failure.status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(toProblem(failure, request.id, request.url));
   });
   app.setNotFoundHandler((request, reply) => {
     const failure = new ConfluxError('HTTP_NOT_FOUND', `No admin endpoint ${request.method} ${request.url}.`);
-    void reply.status(404).type(PROBLEM_CONTENT_TYPE).send(toProblem(failure, request.id, request.url));
+    void reply
+      .status(404)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(toProblem(failure, request.id, request.url));
   });
 }
 

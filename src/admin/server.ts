@@ -3,16 +3,16 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { correlationIdFrom } from '../observability/index.ts';
 import { authorizeAdmin, OAUTH_PREFIX, registerChangeAudit } from './admin-access.ts';
 import { collectOpenApi } from './openapi.ts';
+import type { AdminDependencies } from './ports.ts';
+import { registerProblemHandlers } from './problems.ts';
 import { registerAdminUserRoutes } from './routes/admin-users.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerConsumerRoutes } from './routes/consumers.ts';
-import { registerOAuthClientRoutes } from './routes/oauth-clients.ts';
-import { registerPlanRoutes } from './routes/plans.ts';
-import type { AdminDependencies } from './ports.ts';
-import { registerProblemHandlers } from './problems.ts';
 import { registerFlowRoutes } from './routes/flows.ts';
 import { registerGatewayRoutes } from './routes/gateway.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
+import { registerOAuthClientRoutes } from './routes/oauth-clients.ts';
+import { registerPlanRoutes } from './routes/plans.ts';
 import { registerProjectRoutes } from './routes/project.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerSecretRoutes } from './routes/secrets.ts';
@@ -36,15 +36,27 @@ export async function createAdminServer(deps: AdminDependencies, version: string
     await authorizeAdmin(deps, request, reply);
   });
   registerChangeAudit(app, deps);
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    deps.metrics.httpRequests.inc({ listener: 'admin', api: '', route, method: request.method, status: reply.statusCode });
+    deps.metrics.httpRequests.inc({
+      listener: 'admin',
+      api: '',
+      route,
+      method: request.method,
+      status: reply.statusCode,
+    });
     deps.metrics.httpDuration.observe({ listener: 'admin', api: '', route }, reply.elapsedTime / 1000);
     if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
-      deps.logger.info(
-        { msg: 'admin request', correlationId: request.id, method: request.method, route, status: reply.statusCode, totalMs: Math.round(reply.elapsedTime * 100) / 100 },
-      );
+      deps.logger.info({
+        msg: 'admin request',
+        correlationId: request.id,
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        totalMs: Math.round(reply.elapsedTime * 100) / 100,
+      });
     }
+    done();
   });
 
   app.get('/healthz', () => ({ status: 'ok' }));

@@ -42,20 +42,39 @@ export function createAdminIdentity(options: {
       const hit = cache.get(hash);
       if (hit !== undefined && hit.until > now()) return hit.principal;
       const record = await repository.findByHash(hash);
-      const principal = record === undefined || record.revokedAt !== null ? undefined : { id: record.id, name: record.name, role: record.role };
+      const principal =
+        record === undefined || record.revokedAt !== null
+          ? undefined
+          : { id: record.id, name: record.name, role: record.role };
       if (cache.size > 1_000) cache.clear();
       cache.set(hash, { principal, until: now() + ttl });
-      if (record !== undefined && principal !== undefined && (record.lastUsedAt === null || now() - record.lastUsedAt > 60_000)) {
+      if (
+        record !== undefined &&
+        principal !== undefined &&
+        (record.lastUsedAt === null || now() - record.lastUsedAt > 60_000)
+      ) {
         repository.touchLastUsed(record.id, now()).catch(() => undefined);
       }
       return principal;
     },
     async create(input) {
-      if (input.name === BOOTSTRAP.name || (await repository.list()).some((record) => record.name === input.name)) {
-        throw new ConfluxError('AUTH_ADMIN_PRINCIPAL_EXISTS', `An admin identity named ${input.name} exists already.`, { details: { name: input.name } });
+      if (
+        input.name === BOOTSTRAP.name ||
+        (await repository.list()).some((record) => record.name === input.name)
+      ) {
+        throw new ConfluxError(
+          'AUTH_ADMIN_PRINCIPAL_EXISTS',
+          `An admin identity named ${input.name} exists already.`,
+          { details: { name: input.name } },
+        );
       }
       const token = `cfxadm_${randomBytes(24).toString('base64url')}`;
-      const record = await repository.create({ id: randomUUID(), name: input.name, role: input.role, tokenHash: sha256(token) });
+      const record = await repository.create({
+        id: randomUUID(),
+        name: input.name,
+        role: input.role,
+        tokenHash: sha256(token),
+      });
       return { token, record };
     },
     list: () => repository.list(),

@@ -44,7 +44,11 @@ function checksum(body: string): string {
 }
 
 export function generateApiKey(environment: string): { key: string; prefix: string } {
-  const env = environment.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 16) || 'dev';
+  const env =
+    environment
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')
+      .slice(0, 16) || 'dev';
   const body = `cfx_${env}_${toBase62(randomBytes(RANDOM_LENGTH * 2), RANDOM_LENGTH)}`;
   const key = body + checksum(body);
   return { key, prefix: visiblePrefix(key) };

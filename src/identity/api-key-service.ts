@@ -39,7 +39,12 @@ export interface VerifiedApiKey extends ApiKeyRecord {
 }
 
 export interface ApiKeyService {
-  create(input: { consumer: string; name: string; scopes?: readonly string[]; expiresAt?: number | null }): Promise<IssuedKey>;
+  create(input: {
+    consumer: string;
+    name: string;
+    scopes?: readonly string[];
+    expiresAt?: number | null;
+  }): Promise<IssuedKey>;
   /** Resolves the key's record or throws AUTH_KEY_INVALID; never reveals which check failed. */
   verify(key: string): Promise<VerifiedApiKey>;
   list(filter?: { consumer?: string }): Promise<ApiKeyRecord[]>;
@@ -50,7 +55,10 @@ export interface ApiKeyService {
    * `overlapSeconds` (0: stops at once) and then stops. AUTH_KEY_NOT_FOUND when `id` is not
    * an active, unrotated key.
    */
-  rotate(id: string, options: { overlapSeconds: number; expiresAt?: number | null }): Promise<IssuedKey & { previous: ApiKeyRecord }>;
+  rotate(
+    id: string,
+    options: { overlapSeconds: number; expiresAt?: number | null },
+  ): Promise<IssuedKey & { previous: ApiKeyRecord }>;
   /** Revokes every active key of a consumer; returns how many. */
   revokeAllOf(consumer: string): Promise<number>;
 }
@@ -65,7 +73,8 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export function createApiKeyService(options: ApiKeyServiceOptions): ApiKeyService {
   const now = options.now ?? Date.now;
   const ttl = options.cacheTtlMs ?? 2_000;
-  const consumers = options.consumers ?? createConsumerDirectory({ store: options.store, cacheTtlMs: ttl, now });
+  const consumers =
+    options.consumers ?? createConsumerDirectory({ store: options.store, cacheTtlMs: ttl, now });
   const cache = new Map<string, CacheEntry>();
   const hashOf = (key: string): string => createHmac('sha256', options.pepper).update(key).digest('hex');
 
@@ -125,7 +134,12 @@ export function createApiKeyService(options: ApiKeyServiceOptions): ApiKeyServic
         }
         if (scopes.length === 0) scopes = consumer.scopes;
       }
-      return issue({ consumer: input.consumer, name: input.name, scopes, expiresAt: input.expiresAt ?? null });
+      return issue({
+        consumer: input.consumer,
+        name: input.name,
+        scopes,
+        expiresAt: input.expiresAt ?? null,
+      });
     },
 
     async verify(key) {
@@ -182,7 +196,10 @@ export function createApiKeyService(options: ApiKeyServiceOptions): ApiKeyServic
         previous.revokedAt === null &&
         (previous.replacedBy ?? null) === null &&
         (previous.expiresAt === null || previous.expiresAt > at);
-      if (!active) throw new ConfluxError('AUTH_KEY_NOT_FOUND', `No active, unrotated API key with id ${id}.`, { details: { id } });
+      if (!active)
+        throw new ConfluxError('AUTH_KEY_NOT_FOUND', `No active, unrotated API key with id ${id}.`, {
+          details: { id },
+        });
       const successor = await issue({
         consumer: previous.consumer,
         name: previous.name,
@@ -196,7 +213,9 @@ export function createApiKeyService(options: ApiKeyServiceOptions): ApiKeyServic
       if (!marked) {
         // Another rotation won the race: this successor must not outlive it.
         await options.store.keys.revoke(successor.record.id, at);
-        throw new ConfluxError('AUTH_KEY_NOT_FOUND', `API key ${id} was rotated or revoked meanwhile.`, { details: { id } });
+        throw new ConfluxError('AUTH_KEY_NOT_FOUND', `API key ${id} was rotated or revoked meanwhile.`, {
+          details: { id },
+        });
       }
       cache.clear();
       return { ...successor, previous: { ...previous, replacedBy: successor.record.id, expiresAt: ends } };

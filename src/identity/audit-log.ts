@@ -26,14 +26,16 @@ export interface AuditLog {
 }
 
 /** Field names whose values never reach the audit trail, whatever object they sit in. */
-const SECRET_FIELDS = /^(key|token|secret|clientSecret|client_secret|password|passwordHash|hash|tokenHash|value|d|p|q|dp|dq|qi|k)$/i;
+const SECRET_FIELDS =
+  /^(key|token|secret|clientSecret|client_secret|password|passwordHash|hash|tokenHash|value|d|p|q|dp|dq|qi|k)$/i;
 
 /** A deep copy with secret-looking fields replaced by `[REDACTED]`. */
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(value)) out[name] = SECRET_FIELDS.test(name) ? '[REDACTED]' : redactSecrets(field);
+  for (const [name, field] of Object.entries(value))
+    out[name] = SECRET_FIELDS.test(name) ? '[REDACTED]' : redactSecrets(field);
   return out;
 }
 
@@ -49,7 +51,10 @@ export function createAuditLog(repository: AuditRepository, now: () => number = 
         subject: change.subject,
         status: change.status ?? null,
         correlationId: change.correlationId,
-        details: { role: change.actor.role, ...(redactSecrets(change.details ?? {}) as Record<string, unknown>) },
+        details: {
+          role: change.actor.role,
+          ...(redactSecrets(change.details ?? {}) as Record<string, unknown>),
+        },
         ...(change.before === undefined ? {} : { before: redactSecrets(change.before) }),
         ...(change.after === undefined ? {} : { after: redactSecrets(change.after) }),
       };

@@ -37,7 +37,10 @@ export function createConsumerDirectory(options: {
       const hit = cache.get(name);
       if (hit !== undefined && hit.until > now()) return hit.value;
       const record = await options.store.consumers.get(name);
-      const plan = record?.plan === null || record === undefined ? undefined : await options.store.plans.get(record.plan);
+      const plan =
+        record?.plan === null || record === undefined
+          ? undefined
+          : await options.store.plans.get(record.plan);
       const value = record === undefined ? undefined : resolveConsumer(record, plan);
       if (cache.size > 10_000) cache.clear();
       cache.set(name, { value, until: now() + ttl });

@@ -37,9 +37,13 @@ export function createConsumerService(options: {
   const now = options.now ?? Date.now;
 
   const notFound = (name: string) =>
-    new ConfluxError('AUTH_CONSUMER_NOT_FOUND', `No consumer named ${name}.`, { details: { consumer: name } });
+    new ConfluxError('AUTH_CONSUMER_NOT_FOUND', `No consumer named ${name}.`, {
+      details: { consumer: name },
+    });
   const planNotFound = (name: string) =>
-    new ConfluxError('AUTH_PLAN_NOT_FOUND', `No plan named ${name}; create it first (POST /api/v1/plans).`, { details: { plan: name } });
+    new ConfluxError('AUTH_PLAN_NOT_FOUND', `No plan named ${name}; create it first (POST /api/v1/plans).`, {
+      details: { plan: name },
+    });
 
   async function existing(name: string): Promise<ConsumerRecord> {
     const record = await store.consumers.get(name);
@@ -56,7 +60,9 @@ export function createConsumerService(options: {
     async create(input) {
       if (input.plan !== null) await existingPlan(input.plan);
       if ((await store.consumers.get(input.name)) !== undefined) {
-        throw new ConfluxError('AUTH_CONSUMER_EXISTS', `A consumer named ${input.name} exists already.`, { details: { consumer: input.name } });
+        throw new ConfluxError('AUTH_CONSUMER_EXISTS', `A consumer named ${input.name} exists already.`, {
+          details: { consumer: input.name },
+        });
       }
       const record = await store.consumers.create(input);
       directory.invalidate();
@@ -73,7 +79,10 @@ export function createConsumerService(options: {
     },
     async setDisabled(name, disabled) {
       const before = await existing(name);
-      const after = (await store.consumers.update(name, { disabledAt: disabled ? (before.disabledAt ?? now()) : null })) ?? before;
+      const after =
+        (await store.consumers.update(name, {
+          disabledAt: disabled ? (before.disabledAt ?? now()) : null,
+        })) ?? before;
       directory.invalidate();
       return { before, after };
     },
@@ -86,7 +95,9 @@ export function createConsumerService(options: {
     },
     async createPlan(input) {
       if ((await store.plans.get(input.name)) !== undefined) {
-        throw new ConfluxError('AUTH_PLAN_EXISTS', `A plan named ${input.name} exists already.`, { details: { plan: input.name } });
+        throw new ConfluxError('AUTH_PLAN_EXISTS', `A plan named ${input.name} exists already.`, {
+          details: { plan: input.name },
+        });
       }
       const record = await store.plans.create(input);
       directory.invalidate();
@@ -102,11 +113,17 @@ export function createConsumerService(options: {
     },
     async deletePlan(name) {
       const before = await existingPlan(name);
-      const users = (await store.consumers.list()).filter((consumer) => consumer.plan === name).map((consumer) => consumer.name);
+      const users = (await store.consumers.list())
+        .filter((consumer) => consumer.plan === name)
+        .map((consumer) => consumer.name);
       if (users.length > 0) {
-        throw new ConfluxError('AUTH_PLAN_EXISTS', `Plan ${name} is still used by ${users.join(', ')}; move them to another plan first.`, {
-          details: { plan: name, consumers: users },
-        });
+        throw new ConfluxError(
+          'AUTH_PLAN_EXISTS',
+          `Plan ${name} is still used by ${users.join(', ')}; move them to another plan first.`,
+          {
+            details: { plan: name, consumers: users },
+          },
+        );
       }
       await store.plans.delete(name);
       directory.invalidate();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { RunningPlatform } from '../../src/platform/index.ts';
 import { ADMIN_ROLES } from '../../src/identity/index.ts';
+import type { RunningPlatform } from '../../src/platform/index.ts';
 import { admin, startProject, writeProject } from './identity-harness.ts';
 
 interface Operation {
@@ -30,7 +30,9 @@ describe('admin roles: every endpoint of the admin OpenAPI document, with every 
   });
 
   test('allow/deny matches the declared x-roles of each operation', async () => {
-    const document = (await fetch(`${platform.adminUrl}/api/v1/openapi.json`).then((r) => r.json())) as { paths: Record<string, Record<string, Operation>> };
+    const document = (await fetch(`${platform.adminUrl}/api/v1/openapi.json`).then((r) => r.json())) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
     let checked = 0;
     const mismatches: string[] = [];
     for (const [path, methods] of Object.entries(document.paths)) {
@@ -39,10 +41,17 @@ describe('admin roles: every endpoint of the admin OpenAPI document, with every 
         assert.ok(Array.isArray(operation['x-roles']), `${method} ${path} declares x-roles`);
         // Revoking admin identities last would lock the walk out; ids here do not exist anyway.
         for (const role of ADMIN_ROLES) {
-          const answer = await admin(platform, method.toUpperCase(), concrete, method === 'get' || method === 'delete' ? undefined : {}, tokens[role]);
+          const answer = await admin(
+            platform,
+            method.toUpperCase(),
+            concrete,
+            method === 'get' || method === 'delete' ? undefined : {},
+            tokens[role],
+          );
           const allowed = operation['x-roles'].includes(role);
           const denied = answer.status === 403 && answer.json?.code === 'ADMIN_FORBIDDEN';
-          if (allowed === denied || answer.status === 401) mismatches.push(`${role} ${method.toUpperCase()} ${path}: ${answer.status}`);
+          if (allowed === denied || answer.status === 401)
+            mismatches.push(`${role} ${method.toUpperCase()} ${path}: ${answer.status}`);
           checked++;
         }
         const anonymous = await fetch(`${platform.adminUrl}${concrete}`, { method: method.toUpperCase() });
@@ -57,14 +66,30 @@ describe('admin roles: every endpoint of the admin OpenAPI document, with every 
     assert.equal((await admin(platform, 'GET', '/api/v1/admin/users', undefined, tokens.admin)).status, 403);
     assert.equal((await admin(platform, 'GET', '/api/v1/audit', undefined, tokens.auditor)).status, 200);
     assert.equal((await admin(platform, 'GET', '/api/v1/audit', undefined, tokens.viewer)).status, 403);
-    assert.equal((await admin(platform, 'POST', '/api/v1/consumers', { name: 'x', type: 'public' }, tokens.developer)).status, 403);
-    assert.equal((await admin(platform, 'GET', '/api/v1/admin/whoami', undefined, tokens.viewer)).json.role, 'viewer');
+    assert.equal(
+      (await admin(platform, 'POST', '/api/v1/consumers', { name: 'x', type: 'public' }, tokens.developer))
+        .status,
+      403,
+    );
+    assert.equal(
+      (await admin(platform, 'GET', '/api/v1/admin/whoami', undefined, tokens.viewer)).json.role,
+      'viewer',
+    );
   });
 
   test('a revoked admin token stops working', async () => {
     const created = await admin(platform, 'POST', '/api/v1/admin/users', { name: 'temp', role: 'viewer' });
-    assert.equal((await admin(platform, 'GET', '/api/v1/admin/whoami', undefined, created.json.token)).status, 200);
-    assert.equal((await admin(platform, 'DELETE', `/api/v1/admin/users/${created.json.user.id}`)).status, 204);
-    assert.equal((await admin(platform, 'GET', '/api/v1/admin/whoami', undefined, created.json.token)).status, 401);
+    assert.equal(
+      (await admin(platform, 'GET', '/api/v1/admin/whoami', undefined, created.json.token)).status,
+      200,
+    );
+    assert.equal(
+      (await admin(platform, 'DELETE', `/api/v1/admin/users/${created.json.user.id}`)).status,
+      204,
+    );
+    assert.equal(
+      (await admin(platform, 'GET', '/api/v1/admin/whoami', undefined, created.json.token)).status,
+      401,
+    );
   });
 });

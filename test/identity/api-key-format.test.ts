@@ -27,7 +27,13 @@ test('keys are unique and not guessable from one another', () => {
 });
 
 test('random text and other vendors keys are rejected without a lookup', () => {
-  for (const text of ['', 'cfx_', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'cfx_dev_short', 'CFX_DEV_' + 'a'.repeat(36)]) {
+  for (const text of [
+    '',
+    'cfx_',
+    'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+    'cfx_dev_short',
+    `CFX_DEV_${'a'.repeat(36)}`,
+  ]) {
     assert.equal(isWellFormedApiKey(text), false, text);
   }
 });

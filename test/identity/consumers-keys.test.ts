@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningPlatform } from '../../src/platform/index.ts';
-import { admin, call, startProject, startUpstream, writeProject } from './identity-harness.ts';
+import { admin, call, startUpstream, writeProject } from './identity-harness.ts';
 
 /** Polls until `check` holds; bounded in attempts (the cache bound is 2 s). */
 async function eventually(check: () => Promise<boolean>, attempts = 40): Promise<boolean> {
@@ -29,10 +29,18 @@ describe('consumers, plans, keys with rotation, partner onboarding, audit trail 
     const { createLogger } = await import('../../src/observability/index.ts');
     const { startPlatform } = await import('../../src/platform/index.ts');
     const { ADMIN_TOKEN } = await import('./identity-harness.ts');
-    const logger = createLogger({ level: 'info', destination: { write: (line: string) => logs.push(line) } } as never);
+    const logger = createLogger({
+      level: 'info',
+      destination: { write: (line: string) => logs.push(line) },
+    } as never);
     platform = await startPlatform({
       projectRoot: project.dir,
-      env: { CONFLUX_GATEWAY_PORT: '0', CONFLUX_ADMIN_PORT: '0', CONFLUX_GATEWAY_HOST: '127.0.0.1', CONFLUX_ADMIN_TOKEN: ADMIN_TOKEN },
+      env: {
+        CONFLUX_GATEWAY_PORT: '0',
+        CONFLUX_ADMIN_PORT: '0',
+        CONFLUX_GATEWAY_HOST: '127.0.0.1',
+        CONFLUX_ADMIN_TOKEN: ADMIN_TOKEN,
+      },
       version: 'test',
       logger,
     });
@@ -44,12 +52,36 @@ describe('consumers, plans, keys with rotation, partner onboarding, audit trail 
     project?.remove();
   });
 
-  const get = (path: string, key: string) => call(platform.gatewayUrl, 'GET', path, { headers: { 'x-api-key': key } });
+  const get = (path: string, key: string) =>
+    call(platform.gatewayUrl, 'GET', path, { headers: { 'x-api-key': key } });
 
-  test('a key may not carry scopes its consumer lacks; without scopes it gets the consumer\'s', async () => {
-    assert.equal((await admin(platform, 'POST', '/api/v1/plans', { name: 'gold', rateLimit: { requests: 100, perSeconds: 1 }, scopes: [] })).status, 201);
-    assert.equal((await admin(platform, 'POST', '/api/v1/consumers', { name: 'shop', type: 'public', plan: 'gold', scopes: ['catalog:read'], contact: { email: 'ops@shop.example' } })).status, 201);
-    const wide = await admin(platform, 'POST', '/api/v1/keys', { consumer: 'shop', scopes: ['catalog:read', 'catalog:write'] });
+  test("a key may not carry scopes its consumer lacks; without scopes it gets the consumer's", async () => {
+    assert.equal(
+      (
+        await admin(platform, 'POST', '/api/v1/plans', {
+          name: 'gold',
+          rateLimit: { requests: 100, perSeconds: 1 },
+          scopes: [],
+        })
+      ).status,
+      201,
+    );
+    assert.equal(
+      (
+        await admin(platform, 'POST', '/api/v1/consumers', {
+          name: 'shop',
+          type: 'public',
+          plan: 'gold',
+          scopes: ['catalog:read'],
+          contact: { email: 'ops@shop.example' },
+        })
+      ).status,
+      201,
+    );
+    const wide = await admin(platform, 'POST', '/api/v1/keys', {
+      consumer: 'shop',
+      scopes: ['catalog:read', 'catalog:write'],
+    });
     assert.equal(wide.status, 400);
     assert.equal(wide.json.code, 'AUTH_SCOPE_TOO_WIDE');
     const issued = await admin(platform, 'POST', '/api/v1/keys', { consumer: 'shop' });
@@ -61,15 +93,22 @@ describe('consumers, plans, keys with rotation, partner onboarding, audit trail 
   test('rotation with overlap: both keys work, then the old one stops', async () => {
     const issued = await admin(platform, 'POST', '/api/v1/keys', { consumer: 'shop', name: 'rotating' });
     const oldKey = issued.json.key as string;
-    const rotated = await admin(platform, 'POST', `/api/v1/keys/${issued.json.record.id}/rotate`, { overlapSeconds: 2 });
+    const rotated = await admin(platform, 'POST', `/api/v1/keys/${issued.json.record.id}/rotate`, {
+      overlapSeconds: 2,
+    });
     assert.equal(rotated.status, 201, rotated.text);
     const newKey = rotated.json.key as string;
     assert.notEqual(newKey, oldKey);
     assert.equal((await get('/catalog/items', oldKey)).status, 200, 'old key works in the overlap');
     assert.equal((await get('/catalog/items', newKey)).status, 200);
-    assert.ok(await eventually(async () => (await get('/catalog/items', oldKey)).status === 401, 60), 'old key stops after the overlap');
+    assert.ok(
+      await eventually(async () => (await get('/catalog/items', oldKey)).status === 401, 60),
+      'old key stops after the overlap',
+    );
     assert.equal((await get('/catalog/items', newKey)).status, 200);
-    const again = await admin(platform, 'POST', `/api/v1/keys/${issued.json.record.id}/rotate`, { overlapSeconds: 0 });
+    const again = await admin(platform, 'POST', `/api/v1/keys/${issued.json.record.id}/rotate`, {
+      overlapSeconds: 0,
+    });
     assert.equal(again.status, 404, 'a rotated key cannot be rotated twice');
   });
 
@@ -109,7 +148,10 @@ describe('consumers, plans, keys with rotation, partner onboarding, audit trail 
   });
 
   test('plan change applies to the next request; plans are listed', async () => {
-    assert.equal((await admin(platform, 'POST', '/api/v1/plans', { name: 'silver', apis: ['billing'] })).status, 201);
+    assert.equal(
+      (await admin(platform, 'POST', '/api/v1/plans', { name: 'silver', apis: ['billing'] })).status,
+      201,
+    );
     const issued = await admin(platform, 'POST', '/api/v1/keys', { consumer: 'shop', name: 'plan-change' });
     assert.equal((await get('/catalog/items', issued.json.key)).status, 200);
     assert.equal((await admin(platform, 'PATCH', '/api/v1/consumers/shop', { plan: 'silver' })).status, 200);
@@ -117,7 +159,11 @@ describe('consumers, plans, keys with rotation, partner onboarding, audit trail 
     assert.equal((await get('/catalog/items', issued.json.key)).status, 404);
     assert.equal((await admin(platform, 'PATCH', '/api/v1/consumers/shop', { plan: 'gold' })).status, 200);
     assert.equal((await get('/catalog/items', issued.json.key)).status, 200);
-    assert.equal((await admin(platform, 'DELETE', '/api/v1/plans/gold')).status, 409, 'a plan in use cannot be deleted');
+    assert.equal(
+      (await admin(platform, 'DELETE', '/api/v1/plans/gold')).status,
+      409,
+      'a plan in use cannot be deleted',
+    );
   });
 
   test('audit trail: admin changes with before/after and redacted secrets, filters, paging, JSON lines', async () => {
@@ -129,20 +175,30 @@ describe('consumers, plans, keys with rotation, partner onboarding, audit trail 
     assert.equal(event.actorType, 'admin');
     assert.ok(event.before && event.after && event.correlationId);
     assert.ok(page.json.next);
-    const second = await admin(platform, 'GET', `/api/v1/audit?action=consumer.update&limit=2&cursor=${page.json.next}`);
+    const second = await admin(
+      platform,
+      'GET',
+      `/api/v1/audit?action=consumer.update&limit=2&cursor=${page.json.next}`,
+    );
     assert.notEqual(second.json.items[0].id, event.id);
     const onboarding = await admin(platform, 'GET', '/api/v1/audit?action=partner.onboard');
     const text = JSON.stringify(onboarding.json);
     assert.match(text, /\[REDACTED\]/);
     assert.doesNotMatch(text, /cfx_[a-z0-9]+_[0-9A-Za-z]{36}/, 'no key in the audit trail');
     assert.doesNotMatch(text, /cfxcs_/);
-    const exported = await fetch(`${platform.adminUrl}/api/v1/audit?format=jsonl`, { headers: { authorization: 'Bearer gateway-test-admin-token-0123456789' } });
+    const exported = await fetch(`${platform.adminUrl}/api/v1/audit?format=jsonl`, {
+      headers: { authorization: 'Bearer gateway-test-admin-token-0123456789' },
+    });
     assert.equal(exported.headers.get('content-type')?.startsWith('application/x-ndjson'), true);
     const lines = (await exported.text()).trim().split('\n');
     assert.ok(lines.length >= 5);
     for (const line of lines) JSON.parse(line);
     // Partner-API calls are in the same trail (the gateway records them).
-    assert.ok(await eventually(async () => (await admin(platform, 'GET', '/api/v1/audit?actor=acme')).json.items.length > 0));
+    assert.ok(
+      await eventually(
+        async () => (await admin(platform, 'GET', '/api/v1/audit?actor=acme')).json.items.length > 0,
+      ),
+    );
   });
 
   test('keys never appear in logs', async () => {

@@ -44,10 +44,21 @@ export function registerKeyRoutes(app: FastifyInstance, deps: AdminDependencies)
       const { consumer, name, scopes, expiresAt } = request.body;
       const expires = expiresAt === undefined ? null : Date.parse(expiresAt);
       if (expires !== null && expires <= Date.now()) {
-        throw new ConfluxError('HTTP_BAD_REQUEST', `body/expiresAt: ${expiresAt} is in the past; expected a future time.`);
+        throw new ConfluxError(
+          'HTTP_BAD_REQUEST',
+          `body/expiresAt: ${expiresAt} is in the past; expected a future time.`,
+        );
       }
-      const issued = await deps.keys.create({ consumer, name: name ?? consumer, scopes: scopes ?? [], expiresAt: expires });
-      deps.logger.info({ keyId: issued.record.id, prefix: issued.record.prefix, consumer, correlationId: request.id }, 'api key issued');
+      const issued = await deps.keys.create({
+        consumer,
+        name: name ?? consumer,
+        scopes: scopes ?? [],
+        expiresAt: expires,
+      });
+      deps.logger.info(
+        { keyId: issued.record.id, prefix: issued.record.prefix, consumer, correlationId: request.id },
+        'api key issued',
+      );
       return reply.status(201).send({ key: issued.key, record: present(issued.record) });
     },
   );
@@ -78,7 +89,8 @@ export function registerKeyRoutes(app: FastifyInstance, deps: AdminDependencies)
     },
     async (request, reply) => {
       const revoked = await deps.keys.revoke(request.params.id);
-      if (!revoked) throw new ConfluxError('STORE_NOT_FOUND', `No active API key with id ${request.params.id}.`);
+      if (!revoked)
+        throw new ConfluxError('STORE_NOT_FOUND', `No active API key with id ${request.params.id}.`);
       deps.logger.info({ keyId: request.params.id, correlationId: request.id }, 'api key revoked');
       return reply.status(204).send();
     },

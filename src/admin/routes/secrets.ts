@@ -11,7 +11,9 @@ export function registerSecretRoutes(app: FastifyInstance, deps: AdminDependenci
         operationId: 'listSecrets',
         summary: 'Names of the secrets in the vault (values are never returned)',
         tags: ['secrets'],
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'string' } } } } },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: { type: 'string' } } } },
+        },
       },
     },
     async () => ({ items: await deps.secrets.list() }),
@@ -24,7 +26,11 @@ export function registerSecretRoutes(app: FastifyInstance, deps: AdminDependenci
         operationId: 'putSecret',
         summary: 'Store a secret value, encrypted; systems reference it by name',
         tags: ['secrets'],
-        params: { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: SECRET_NAME } } },
+        params: {
+          type: 'object',
+          required: ['name'],
+          properties: { name: { type: 'string', pattern: SECRET_NAME } },
+        },
         body: {
           type: 'object',
           required: ['value'],

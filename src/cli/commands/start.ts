@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type RunningPlatform, startPlatform } from '../../platform/index.ts';
+import type { RunningPlatform } from '../../platform/index.ts';
 import { watchProject } from '../../project/index.ts';
 import type { Output } from '../output.ts';
 import { projectDirectory } from '../project-dir.ts';
@@ -33,24 +33,33 @@ export function registerStart(program: Command, output: (json: boolean) => Outpu
 
 async function serve(options: StartOptions, out: Output, watch: boolean): Promise<void> {
   const root = projectDirectory(options.project);
+  // Loaded here, not at the top: `conflux --help` and light commands should not pay for it.
+  const { startPlatform } = await import('../../platform/index.ts');
   const platform = await startPlatform({ projectRoot: root, env: process.env, version: VERSION });
   installSignalHandlers(platform);
-  out.line(`${out.paint('bold', 'Conflux')} ${VERSION} serving ${root}`);
-  out.line(`  gateway    ${platform.gatewayUrl}`);
-  out.line(`  admin API  ${platform.adminUrl}   (metrics: ${platform.adminUrl}/metrics)`);
+  const demoKey =
+    options.demoKey === true
+      ? await platform.core.keys.create({
+          consumer: 'demo',
+          name: 'demo key from conflux start',
+          expiresAt: Date.now() + DEMO_KEY_TTL_MS,
+        })
+      : undefined;
+  // The banner is written in one piece, so whoever reads it (a person, a test) sees it whole.
+  const banner = [
+    `${out.paint('bold', 'Conflux')} ${VERSION} serving ${root}`,
+    `  gateway    ${platform.gatewayUrl}`,
+    `  admin API  ${platform.adminUrl}   (metrics: ${platform.adminUrl}/metrics)`,
+  ];
   if (platform.generatedAdminToken !== undefined) {
-    out.line('  admin token (shown once; set CONFLUX_ADMIN_TOKEN to choose your own):');
-    out.line(`    ${out.paint('yellow', platform.generatedAdminToken)}`);
+    banner.push('  admin token (shown once; set CONFLUX_ADMIN_TOKEN to choose your own):');
+    banner.push(`    ${out.paint('yellow', platform.generatedAdminToken)}`);
   }
-  if (options.demoKey === true) {
-    const issued = await platform.core.keys.create({
-      consumer: 'demo',
-      name: 'demo key from conflux start',
-      expiresAt: Date.now() + DEMO_KEY_TTL_MS,
-    });
-    out.line('  demo API key (consumer "demo", expires in 24 h):');
-    out.line(`    ${out.paint('green', issued.key)}`);
+  if (demoKey !== undefined) {
+    banner.push('  demo API key (consumer "demo", expires in 24 h):');
+    banner.push(`    ${out.paint('green', demoKey.key)}`);
   }
+  out.line(banner.join('\n'));
   if (watch) {
     const watcher = watchProject(
       root,

@@ -15,7 +15,7 @@ export interface UserAuthenticator {
 
 export function createLocalAuthenticator(store: Pick<Store, 'oauth'>): UserAuthenticator {
   // Verifying against a fixed hash for unknown users keeps the answer time the same.
-  const decoy = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$' + 'A'.repeat(86);
+  const decoy = `scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$${'A'.repeat(86)}`;
   return {
     async authenticate(username, password) {
       const user = await store.oauth.getUser(username);
@@ -42,7 +42,8 @@ function page(res: ServerResponse, status: number, title: string, body: string):
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
     'x-frame-options': 'DENY',
   });
   res.end(
@@ -70,7 +71,9 @@ export async function handleInteraction(
       page(res, 200, 'Sign in', loginForm(action, ''));
       return;
     }
-    const scopes = String(details.params.scope ?? '').split(' ').filter(Boolean);
+    const scopes = String(details.params.scope ?? '')
+      .split(' ')
+      .filter(Boolean);
     const resource = String(details.params.resource ?? '');
     page(
       res,
@@ -85,16 +88,29 @@ export async function handleInteraction(
   const form = await readForm(req);
   const submitted = form.get('action');
   if (submitted === 'login') {
-    const accountId = await authenticator.authenticate(form.get('username') ?? '', form.get('password') ?? '');
+    const accountId = await authenticator.authenticate(
+      form.get('username') ?? '',
+      form.get('password') ?? '',
+    );
     if (accountId === undefined) {
       page(res, 401, 'Sign in', loginForm(action, 'Wrong user name or password.'));
       return;
     }
-    await provider.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId } },
+      { mergeWithLastSubmission: false },
+    );
     return;
   }
   if (submitted === 'deny') {
-    await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'the user denied access' }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { error: 'access_denied', error_description: 'the user denied access' },
+      { mergeWithLastSubmission: false },
+    );
     return;
   }
   const accountId = details.session?.accountId;
@@ -107,7 +123,10 @@ export async function handleInteraction(
   const oidcScopes = scope.split(' ').filter((s) => s === 'openid' || s === 'offline_access');
   if (oidcScopes.length > 0) grant.addOIDCScope(oidcScopes.join(' '));
   const resource = details.params.resource;
-  const resourceScopes = scope.split(' ').filter((s) => s !== '' && s !== 'openid' && s !== 'offline_access').join(' ');
+  const resourceScopes = scope
+    .split(' ')
+    .filter((s) => s !== '' && s !== 'openid' && s !== 'offline_access')
+    .join(' ');
   for (const target of Array.isArray(resource) ? resource : resource === undefined ? [] : [resource]) {
     grant.addResourceScope(String(target), resourceScopes);
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type Provider from 'oidc-provider';
 import { importJWK, type JWK, SignJWT } from 'jose';
+import type Provider from 'oidc-provider';
 import { ConfluxError } from '../../errors/index.ts';
 import type { Logger } from '../../observability/index.ts';
 import type { OAuthClientRecord, OAuthUserRecord, Store } from '../../store/index.ts';
@@ -9,7 +9,14 @@ import { type ConsumerDirectory, scopesBeyond } from '../consumer-directory.ts';
 import { hashPassword } from '../password.ts';
 import { createLocalAuthenticator, handleInteraction, type UserAuthenticator } from './interactions.ts';
 import { clientSecretName, createProvider } from './provider.ts';
-import { loadCookieKeys, loadSigningKeys, publicJwks, rotateSigningKeys, type SigningKeyVault, type StoredSigningKey } from './signing-keys.ts';
+import {
+  loadCookieKeys,
+  loadSigningKeys,
+  publicJwks,
+  rotateSigningKeys,
+  type SigningKeyVault,
+  type StoredSigningKey,
+} from './signing-keys.ts';
 
 export interface OAuthServerOptions {
   readonly store: Pick<Store, 'oauth' | 'consumers' | 'plans'>;
@@ -88,7 +95,10 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
 
   async function client(id: string): Promise<OAuthClientRecord> {
     const record = await options.store.oauth.getClient(id);
-    if (record === undefined) throw new ConfluxError('AUTH_OAUTH_CLIENT_NOT_FOUND', `No OAuth client with id ${id}.`, { details: { id } });
+    if (record === undefined)
+      throw new ConfluxError('AUTH_OAUTH_CLIENT_NOT_FOUND', `No OAuth client with id ${id}.`, {
+        details: { id },
+      });
     return record;
   }
 
@@ -127,7 +137,8 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
     },
     async signIdentity(claims) {
       const key = keys[0];
-      if (key === undefined || issuer === undefined) throw new ConfluxError('AUTH_OAUTH_UNAVAILABLE', 'The OAuth authorization server has not started.');
+      if (key === undefined || issuer === undefined)
+        throw new ConfluxError('AUTH_OAUTH_UNAVAILABLE', 'The OAuth authorization server has not started.');
       const signingKey = await importJWK(key.jwk, 'ES256');
       return new SignJWT(claims)
         .setProtectedHeader({ alg: 'ES256', kid: String(key.jwk.kid), typ: 'conflux-consumer+jwt' })
@@ -139,29 +150,50 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
     async registerClient(input) {
       const consumer = await options.store.consumers.get(input.consumer);
       if (consumer === undefined) {
-        throw new ConfluxError('AUTH_CONSUMER_NOT_FOUND', `No consumer named ${input.consumer}; create it first.`, { details: { consumer: input.consumer } });
+        throw new ConfluxError(
+          'AUTH_CONSUMER_NOT_FOUND',
+          `No consumer named ${input.consumer}; create it first.`,
+          { details: { consumer: input.consumer } },
+        );
       }
       const wider = scopesBeyond(input.scopes, consumer.scopes);
       if (wider.length > 0) {
-        throw new ConfluxError('AUTH_SCOPE_TOO_WIDE', `The client asks for scopes consumer ${consumer.name} does not have: ${wider.join(', ')}.`, {
-          details: { consumer: consumer.name, wider, allowed: consumer.scopes },
-        });
+        throw new ConfluxError(
+          'AUTH_SCOPE_TOO_WIDE',
+          `The client asks for scopes consumer ${consumer.name} does not have: ${wider.join(', ')}.`,
+          {
+            details: { consumer: consumer.name, wider, allowed: consumer.scopes },
+          },
+        );
       }
       const code = input.grantTypes.includes('authorization_code');
       if (code && input.redirectUris.length === 0) {
-        throw new ConfluxError('AUTH_OAUTH_CLIENT_INVALID', 'An authorization_code client needs at least one redirect URI (matched exactly).');
+        throw new ConfluxError(
+          'AUTH_OAUTH_CLIENT_INVALID',
+          'An authorization_code client needs at least one redirect URI (matched exactly).',
+        );
       }
       for (const uri of input.redirectUris) {
         const parsed = URL.canParse(uri) ? new URL(uri) : undefined;
-        const loopback = parsed !== undefined && parsed.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+        const loopback =
+          parsed !== undefined &&
+          parsed.protocol === 'http:' &&
+          ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
         if (parsed === undefined || parsed.hash !== '' || (parsed.protocol !== 'https:' && !loopback)) {
-          throw new ConfluxError('AUTH_OAUTH_CLIENT_INVALID', `Redirect URI ${uri} is not allowed; expected an absolute https URL (or http on loopback) without a fragment.`, {
-            details: { redirectUri: uri },
-          });
+          throw new ConfluxError(
+            'AUTH_OAUTH_CLIENT_INVALID',
+            `Redirect URI ${uri} is not allowed; expected an absolute https URL (or http on loopback) without a fragment.`,
+            {
+              details: { redirectUri: uri },
+            },
+          );
         }
       }
       if (input.audiences.length === 0) {
-        throw new ConfluxError('AUTH_OAUTH_CLIENT_INVALID', 'Name at least one audience (resource indicator, e.g. the API URL or name) the client may get tokens for.');
+        throw new ConfluxError(
+          'AUTH_OAUTH_CLIENT_INVALID',
+          'Name at least one audience (resource indicator, e.g. the API URL or name) the client may get tokens for.',
+        );
       }
       const id = `cfxc_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').toLowerCase()}`;
       const secret = `cfxcs_${randomBytes(32).toString('base64url')}`;
@@ -179,9 +211,15 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
     },
     async createUser(input) {
       if ((await options.store.oauth.getUser(input.username)) !== undefined) {
-        throw new ConfluxError('AUTH_USER_EXISTS', `A user named ${input.username} exists already.`, { details: { username: input.username } });
+        throw new ConfluxError('AUTH_USER_EXISTS', `A user named ${input.username} exists already.`, {
+          details: { username: input.username },
+        });
       }
-      return options.store.oauth.createUser({ username: input.username, passwordHash: await hashPassword(input.password), displayName: input.displayName });
+      return options.store.oauth.createUser({
+        username: input.username,
+        passwordHash: await hashPassword(input.password),
+        displayName: input.displayName,
+      });
     },
     listUsers: () => options.store.oauth.listUsers(),
   };

@@ -15,7 +15,9 @@ declare module 'oidc-provider' {
     body: unknown;
     set(name: string, value: string): void;
     readonly request: { readonly body?: Record<string, unknown> };
-    readonly oidc?: { readonly client?: { readonly clientId: string; readonly metadata: () => Record<string, unknown> } };
+    readonly oidc?: {
+      readonly client?: { readonly clientId: string; readonly metadata: () => Record<string, unknown> };
+    };
   }
 
   export interface Grant {
@@ -36,7 +38,10 @@ declare module 'oidc-provider' {
     constructor(issuer: string, configuration: Record<string, unknown>);
     readonly issuer: string;
     proxy: boolean;
-    Grant: new (init: { accountId: string; clientId: string }) => Grant;
+    Grant: new (init: {
+      accountId: string;
+      clientId: string;
+    }) => Grant;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     use(middleware: (ctx: KoaContextLike, next: () => Promise<void>) => Promise<void>): void;
     on(event: string, listener: (...args: unknown[]) => void): void;

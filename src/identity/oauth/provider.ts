@@ -2,12 +2,13 @@ import Provider, { errors } from 'oidc-provider';
 import type { Logger } from '../../observability/index.ts';
 import type { OAuthClientRecord, Store } from '../../store/index.ts';
 import type { ConsumerDirectory } from '../consumer-directory.ts';
-import { createStoreAdapterFactory } from './store-adapter.ts';
 import type { SigningKeyVault, StoredSigningKey } from './signing-keys.ts';
+import { createStoreAdapterFactory } from './store-adapter.ts';
 import { createTokenThrottle } from './token-throttle.ts';
 
 /** Where a registered client's secret lives in the vault. */
-export const clientSecretName = (clientId: string): string => `conflux.oauth.client.${clientId.toLowerCase()}`;
+export const clientSecretName = (clientId: string): string =>
+  `conflux.oauth.client.${clientId.toLowerCase()}`;
 
 export interface ProviderOptions {
   readonly issuer: string;
@@ -56,7 +57,8 @@ export function createProvider(options: ProviderOptions): Provider {
   async function clientRecordFor(clientId: string): Promise<{ client: OAuthClientRecord; scopes: string[] }> {
     const client = await store.oauth.getClient(clientId);
     const consumer = client === undefined ? undefined : await options.consumers.resolve(client.consumer);
-    if (client === undefined || consumer === undefined) throw new errors.InvalidTarget('the client is not registered for this resource');
+    if (client === undefined || consumer === undefined)
+      throw new errors.InvalidTarget('the client is not registered for this resource');
     return { client, scopes: grantableScopes(client, consumer.scopes) };
   }
 
@@ -68,10 +70,20 @@ export function createProvider(options: ProviderOptions): Provider {
     pkce: { required: () => true },
     scopes: ['openid', 'offline_access'],
     claims: { openid: ['sub'] },
-    clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: 'ES256' },
-    enabledJWA: { idTokenSigningAlgValues: ['ES256'], userinfoSigningAlgValues: ['ES256'], introspectionSigningAlgValues: ['ES256'] },
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'ES256',
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['ES256'],
+      userinfoSigningAlgValues: ['ES256'],
+      introspectionSigningAlgValues: ['ES256'],
+    },
     rotateRefreshToken: true,
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) =>
+      client.grantTypeAllowed('refresh_token'),
     ttl: {
       AccessToken: options.accessTokenTtlSeconds,
       ClientCredentials: options.accessTokenTtlSeconds,
@@ -87,12 +99,24 @@ export function createProvider(options: ProviderOptions): Provider {
       clientCredentials: { enabled: true },
       // JWT access tokens are validated locally (RFC 9068); introspection and revocation serve
       // the opaque refresh tokens, and only for the client they were issued to.
-      introspection: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
-      revocation: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
+          token.clientId === client.clientId,
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
+          token.clientId === client.clientId,
+      },
       userinfo: { enabled: false },
       resourceIndicators: {
         enabled: true,
-        defaultResource: async (ctx: { oidc: { client?: { clientId: string } } }, _client: unknown, oneOf?: string) => {
+        defaultResource: async (
+          ctx: { oidc: { client?: { clientId: string } } },
+          _client: unknown,
+          oneOf?: string,
+        ) => {
           if (oneOf !== undefined) return oneOf;
           const clientId = ctx.oidc.client?.clientId;
           if (clientId === undefined) return undefined;
@@ -101,7 +125,8 @@ export function createProvider(options: ProviderOptions): Provider {
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx: unknown, resource: string, client: { clientId: string }) => {
           const { client: record, scopes } = await clientRecordFor(client.clientId);
-          if (!record.audiences.includes(resource)) throw new errors.InvalidTarget(`the client may not request tokens for ${resource}`);
+          if (!record.audiences.includes(resource))
+            throw new errors.InvalidTarget(`the client may not request tokens for ${resource}`);
           return {
             scope: scopes.join(' '),
             audience: resource,
@@ -122,8 +147,10 @@ export function createProvider(options: ProviderOptions): Provider {
       if (user === undefined || user.disabledAt !== null) return undefined;
       return { accountId: id, claims: async () => ({ sub: id, name: user.displayName }) };
     },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => options.interactionPath(interaction.uid) },
-    renderError: async (ctx: { type: string; body: string }, out: Record<string, string>) => {
+    interactions: {
+      url: (_ctx: unknown, interaction: { uid: string }) => options.interactionPath(interaction.uid),
+    },
+    renderError: (ctx: { type: string; body: string }, out: Record<string, string>) => {
       ctx.type = 'html';
       ctx.body = `<!doctype html><title>Sign-in error</title><h1>${escapeHtml(out.error ?? 'error')}</h1><p>${escapeHtml(out.error_description ?? '')}</p>`;
     },
@@ -131,7 +158,11 @@ export function createProvider(options: ProviderOptions): Provider {
   provider.proxy = false;
 
   provider.use(async (ctx, next) => {
-    if (ctx.path === '/auth' && ctx.method === 'GET' && (typeof ctx.query.state !== 'string' || ctx.query.state === '')) {
+    if (
+      ctx.path === '/auth' &&
+      ctx.method === 'GET' &&
+      (typeof ctx.query.state !== 'string' || ctx.query.state === '')
+    ) {
       // state is required (CSRF defence in depth beside PKCE); refused before any redirect.
       ctx.status = 400;
       ctx.body = { error: 'invalid_request', error_description: 'state is required' };

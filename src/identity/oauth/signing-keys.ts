@@ -1,4 +1,4 @@
-import { generateKeyPair, exportJWK, calculateJwkThumbprint, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 
 /**
  * The authorization server's signing keys, kept encrypted in the vault. The newest key signs;
@@ -42,7 +42,11 @@ export async function loadSigningKeys(vault: SigningKeyVault, now: number): Prom
 }
 
 /** A new signing key first; the previous ones retire once `keepSeconds` (the token lifetime) have passed. */
-export async function rotateSigningKeys(vault: SigningKeyVault, now: number, keepSeconds: number): Promise<StoredSigningKey[]> {
+export async function rotateSigningKeys(
+  vault: SigningKeyVault,
+  now: number,
+  keepSeconds: number,
+): Promise<StoredSigningKey[]> {
   const current = await loadSigningKeys(vault, now);
   const retireAt = now + keepSeconds * 1000;
   const keys = [await newKey(now), ...current.map((key) => ({ ...key, retireAt: key.retireAt ?? retireAt }))];
@@ -52,7 +56,10 @@ export async function rotateSigningKeys(vault: SigningKeyVault, now: number, kee
 
 export function publicJwks(keys: readonly StoredSigningKey[]): { keys: JWK[] } {
   return {
-    keys: keys.map(({ jwk }) => ({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid: jwk.kid, alg: jwk.alg, use: 'sig' }) as JWK),
+    keys: keys.map(
+      ({ jwk }) =>
+        ({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid: jwk.kid, alg: jwk.alg, use: 'sig' }) as JWK,
+    ),
   };
 }
 

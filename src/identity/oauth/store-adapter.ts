@@ -59,5 +59,7 @@ export function createStoreAdapterFactory(repository: OAuthRepository, clients: 
 
 function withConsumed(record: { payload: Record<string, unknown>; consumedAt: number | null } | undefined) {
   if (record === undefined) return undefined;
-  return record.consumedAt === null ? record.payload : { ...record.payload, consumed: Math.floor(record.consumedAt / 1000) };
+  return record.consumedAt === null
+    ? record.payload
+    : { ...record.payload, consumed: Math.floor(record.consumedAt / 1000) };
 }

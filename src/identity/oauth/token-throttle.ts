@@ -9,7 +9,11 @@ export interface TokenThrottle {
   fail(keys: readonly string[]): void;
 }
 
-export function createTokenThrottle(options: { maxFailures: number; windowSeconds: number; now?: () => number }): TokenThrottle {
+export function createTokenThrottle(options: {
+  maxFailures: number;
+  windowSeconds: number;
+  now?: () => number;
+}): TokenThrottle {
   const now = options.now ?? Date.now;
   const windows = new Map<string, { count: number; resetAt: number }>();
   const current = (key: string) => {
@@ -22,7 +26,8 @@ export function createTokenThrottle(options: { maxFailures: number; windowSecond
       let wait = 0;
       for (const key of keys) {
         const entry = current(key);
-        if (entry !== undefined && entry.count >= options.maxFailures) wait = Math.max(wait, Math.ceil((entry.resetAt - now()) / 1000));
+        if (entry !== undefined && entry.count >= options.maxFailures)
+          wait = Math.max(wait, Math.ceil((entry.resetAt - now()) / 1000));
       }
       return wait;
     },
