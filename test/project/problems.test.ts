@@ -45,7 +45,10 @@ describe('schema problems point at the YAML node', () => {
     assert.deepEqual(where(problems), ['flows/place-order.yaml:4:24 schema']);
     assert.equal(problems[0]?.message, 'steps[1].type: unknown type; did you mean "call"?');
     assert.equal(problems[0]?.found, '"cal"');
-    assert.equal(problems[0]?.expected, 'one of map, call');
+    assert.equal(
+      problems[0]?.expected,
+      'one of map, call, http, branch, switch, foreach, parallel, delay, wait, emit, respond, subflow, fail',
+    );
   });
 
   test('a wrong enum value suggests the nearest allowed one', async () => {
@@ -70,8 +73,14 @@ describe('schema problems point at the YAML node', () => {
     const problems = await problemsOf({
       'systems/shop.yaml': 'name: shop\nbaseUrl: http://127.0.0.1:9999/shop\nauth: { type: bearer }\n',
     });
-    assert.deepEqual(where(problems), ['systems/shop.yaml:1:1 schema', 'systems/shop.yaml:3:7 schema']);
-    assert.equal(problems[0]?.message, 'missing required property "openapi"');
+    // The missing description is reported twice at the map: once as missing `openapi`, once as
+    // missing one of openapi/asyncapi/wsdl.
+    assert.deepEqual(where(problems), [
+      'systems/shop.yaml:1:1 schema',
+      'systems/shop.yaml:1:1 schema',
+      'systems/shop.yaml:3:7 schema',
+    ]);
+    assert.equal(problems[0]?.message, 'missing required properties "openapi", "asyncapi", "wsdl"');
     assert.equal(problems[0]?.found, 'a map with name, baseUrl, auth');
     assert.equal(problems[1]?.message, 'auth: missing required property "secret"');
   });
@@ -99,9 +108,9 @@ describe('schema problems point at the YAML node', () => {
       'apis/orders.yaml:4:5 schema',
       'apis/orders.yaml:5:5 schema',
     ]);
-    assert.equal(problems[0]?.message, 'routes[0]: has more than one of flow, system, url');
+    assert.equal(problems[0]?.message, 'routes[0]: has more than one of flow, system, url, composite, mock');
     assert.equal(problems[0]?.found, 'flow, url');
-    assert.equal(problems[1]?.message, 'routes[1]: needs one of flow, system, url');
+    assert.equal(problems[1]?.message, 'routes[1]: needs one of flow, system, url, composite, mock');
     assert.equal(problems[2]?.message, 'routes[2]: "system" needs "operation" beside it');
   });
 
@@ -111,7 +120,10 @@ describe('schema problems point at the YAML node', () => {
     });
     assert.deepEqual(where(problems), ['systems/shop.yaml:1:7 schema', 'systems/shop.yaml:3:10 schema']);
     assert.match(problems[0]?.expected ?? '', /lowercase letters, digits and dashes/);
-    assert.equal(problems[1]?.expected, '`mock`, or an http(s) URL');
+    assert.equal(
+      problems[1]?.expected,
+      '`mock`, an http(s) URL, or a broker URL (mqtt://, amqp://, nats://) for AsyncAPI systems',
+    );
   });
 
   test('a YAML syntax error is located and stops only that file', async () => {

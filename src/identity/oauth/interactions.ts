@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { Store } from '../../store/index.ts';
 import { verifyPassword } from '../password.ts';
-import { escapeHtml } from './provider.ts';
+import { escapeHtml } from './escape-html.ts';
 
 /**
  * Who signs users in. The local user store is one implementation; an upstream identity

@@ -7,8 +7,8 @@ import type { Logger } from '../../observability/index.ts';
 import type { OAuthClientRecord, OAuthUserRecord, Store } from '../../store/index.ts';
 import { type ConsumerDirectory, scopesBeyond } from '../consumer-directory.ts';
 import { hashPassword } from '../password.ts';
+import { clientSecretName } from './client-secret-name.ts';
 import { createLocalAuthenticator, handleInteraction, type UserAuthenticator } from './interactions.ts';
-import { clientSecretName, createProvider } from './provider.ts';
 import {
   loadCookieKeys,
   loadSigningKeys,
@@ -78,6 +78,8 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
   async function build(): Promise<void> {
     if (issuer === undefined) return;
     const cookieKeys = await loadCookieKeys(options.vault, () => randomBytes(32).toString('base64url'));
+    // Loaded on first start only: CLI commands that never serve OAuth skip oidc-provider.
+    const { createProvider } = await import('./provider.ts');
     const next = createProvider({
       issuer,
       store: options.store,

@@ -2,6 +2,7 @@ import Provider, { errors } from 'oidc-provider';
 import type { Logger } from '../../observability/index.ts';
 import type { OAuthClientRecord, Store } from '../../store/index.ts';
 import type { ConsumerDirectory } from '../consumer-directory.ts';
+import { escapeHtml } from './escape-html.ts';
 import type { SigningKeyVault, StoredSigningKey } from './signing-keys.ts';
 import { createStoreAdapterFactory } from './store-adapter.ts';
 import { createTokenThrottle } from './token-throttle.ts';
@@ -191,10 +192,6 @@ export function createProvider(options: ProviderOptions): Provider {
 function grantableScopes(client: OAuthClientRecord, consumerScopes: readonly string[]): string[] {
   const allowed = new Set(consumerScopes);
   return client.scopes.filter((scope) => allowed.has(scope));
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function basicClientId(header: string | string[] | undefined): string {
