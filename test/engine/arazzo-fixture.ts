@@ -1,8 +1,9 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const CORPUS = '/work/shared/corpus/openapi/oai';
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus/openapi/oai', import.meta.url));
 
 /**
  * A project whose systems are two corpus documents served as mocks — the OAI petstore (Swagger

@@ -15,7 +15,9 @@ interface VerifyCase {
   expect: string;
 }
 
-const vectors = JSON.parse(readFileSync('/work/shared/vectors/standard-webhooks-vectors.json', 'utf8')) as {
+const vectors = JSON.parse(
+  readFileSync(new URL('../../../../shared/vectors/standard-webhooks-vectors.json', import.meta.url), 'utf8'),
+) as {
   verify_defaults: { secret: string; msg_id: string; payload: string };
   verify_cases: VerifyCase[];
 };

@@ -6,7 +6,9 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import type { RunningPlatform } from '../../../src/platform/index.ts';
 import { call, startProject, startUpstream, writeProject } from '../harness.ts';
 
-const vectors = JSON.parse(readFileSync('/work/shared/vectors/jose-oauth-vectors.json', 'utf8')) as {
+const vectors = JSON.parse(
+  readFileSync(new URL('../../../../shared/vectors/jose-oauth-vectors.json', import.meta.url), 'utf8'),
+) as {
   rfc7515_appendix_A1_hs256: { compact: string };
   wycheproof_json_web_signature: { groups: { tests: { jws: string; result: string; comment: string }[] }[] };
 };
