@@ -1,3 +1,5 @@
+// Over 400 lines: consumer CRUD, partner onboarding and key rotation share one schema set and
+// presenter; splitting them (routes/partners.ts, routes/key-rotation.ts) is the next clean-up.
 import type { FastifyInstance } from 'fastify';
 import { ConfluxError } from '../../errors/index.ts';
 import { type ApiKeyService, ROLES } from '../../identity/index.ts';

@@ -1,3 +1,5 @@
+// Over 400 lines: one call pipeline (validate, credentials, send, retry, parse, drift); the retry
+// loop and response parsing are the next candidates to move into files of their own.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
