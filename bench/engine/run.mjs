@@ -17,12 +17,12 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { summarizeProfile } from '../lib/profile-summary.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = join(here, '../..');
@@ -608,50 +608,6 @@ writeFileSync(join(scratch, 'engine-results.json'), `${JSON.stringify(results, n
 writeResults(results);
 log('wrote bench/RESULTS.md (engine section) and bench/.scratch/engine-results.json');
 process.exit(0);
-
-/** Top self-time functions of the newest CPU profile (node --cpu-prof). */
-function summarizeProfile(dir) {
-  if (!existsSync(dir)) return undefined;
-  // tsx's loader thread writes a profile too; the main thread's is the largest.
-  const file = readdirSync(dir)
-    .filter((name) => name.endsWith('.cpuprofile'))
-    .sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
-  if (file === undefined) return undefined;
-  const profileData = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-  const byId = new Map(profileData.nodes.map((node) => [node.id, node]));
-  const functions = new Map();
-  const modules = new Map();
-  let busy = 0;
-  for (const id of profileData.samples) {
-    const frame = byId.get(id).callFrame;
-    if (frame.functionName === '(idle)') continue;
-    busy++;
-    const url = frame.url;
-    const where = url.includes('node_modules/')
-      ? url.replace(/^.*node_modules\//, '')
-      : url.replace(/^file:\/\/.*?\/(src\/)/, '$1');
-    const key = `${frame.functionName || '(anonymous)'} ${where}:${frame.lineNumber + 1}`;
-    functions.set(key, (functions.get(key) ?? 0) + 1);
-    const module = url.includes('node_modules/')
-      ? where.split('/')[0]
-      : where.startsWith('src/')
-        ? where.split('/').slice(0, 2).join('/')
-        : url.startsWith('node:')
-          ? url.split('/').slice(0, 2).join('/')
-          : frame.functionName;
-    modules.set(module, (modules.get(module) ?? 0) + 1);
-  }
-  const top = (map, n) =>
-    [...map]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([name, count]) => ({ name, percent: Number(((count / busy) * 100).toFixed(1)) }));
-  return {
-    note: 'share of busy samples (idle excluded), whole process life including start-up',
-    modules: top(modules, 12),
-    functions: top(functions, 12),
-  };
-}
 
 function writeResults(r) {
   const s = r.systems;

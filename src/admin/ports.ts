@@ -3,6 +3,7 @@ import type { Logger, Metrics } from '../observability/index.ts';
 import type { FlowVersionRecord, RunFilter, RunRecord, RunRepository } from '../store/index.ts';
 import type { GatewayAdmin } from './gateway-admin.ts';
 import type { IdentityAdmin } from './identity-admin.ts';
+import type { SystemsAdmin } from './systems-admin.ts';
 
 /** What the admin API needs, wired by the composition root. */
 export interface AdminDependencies {
@@ -36,6 +37,42 @@ export interface AdminDependencies {
   readonly gateway?: GatewayAdmin;
   /** Admin identities and roles, consumers, plans, OAuth, audit (identity-admin.ts). */
   readonly identity?: IdentityAdmin;
+  /** The project's systems: credential health, auth kind, operations, drift (systems-admin.ts). */
+  readonly systems?: SystemsAdmin;
+  /** Reloading the project from its files, and how the last reload went. */
+  readonly reloads?: ProjectReloads;
+}
+
+export interface ProjectReloads {
+  status(): ReloadStatus;
+  /** Loads the project again and applies it if every check passes (conformance specs included). */
+  reload(): Promise<ReloadStatus>;
+}
+
+/** The last reload: `none` until the first one after start. */
+export interface ReloadStatus {
+  readonly outcome: 'none' | 'applied' | 'rejected';
+  readonly at: string | null;
+  /** Why it was rejected, each located in a project file (a failing spec case: its line). */
+  readonly problems: readonly {
+    readonly file: string;
+    readonly line: number;
+    readonly column: number;
+    readonly rule: string;
+    readonly message: string;
+  }[];
+  /** The conformance specs run against the changed project; null when none ran. */
+  readonly conformance: {
+    readonly passed: number;
+    readonly failed: number;
+    readonly failures: readonly {
+      readonly spec: string;
+      readonly file: string;
+      readonly line: number;
+      readonly name: string;
+      readonly diffs: readonly string[];
+    }[];
+  } | null;
 }
 
 export interface ReplayRequestBody {

@@ -14,8 +14,10 @@ import { registerKeyRoutes } from './routes/keys.ts';
 import { registerOAuthClientRoutes } from './routes/oauth-clients.ts';
 import { registerPlanRoutes } from './routes/plans.ts';
 import { registerProjectRoutes } from './routes/project.ts';
+import { registerReloadRoutes } from './routes/reload.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerSecretRoutes } from './routes/secrets.ts';
+import { registerSystemRoutes } from './routes/systems.ts';
 
 /** Paths anyone on the admin listener may read: probes and Prometheus. */
 const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/api/v1/openapi.json']);
@@ -68,11 +70,13 @@ export async function createAdminServer(deps: AdminDependencies, version: string
     reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
   registerProjectRoutes(app, deps);
+  if (deps.reloads !== undefined) registerReloadRoutes(app, deps.reloads);
   registerRunRoutes(app, deps);
   registerFlowRoutes(app, deps);
   registerKeyRoutes(app, deps);
   registerSecretRoutes(app, deps);
   registerGatewayRoutes(app, deps);
+  registerSystemRoutes(app, deps);
   if (deps.identity !== undefined) {
     registerConsumerRoutes(app, deps.identity, deps.keys);
     registerPlanRoutes(app, deps.identity);

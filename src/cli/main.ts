@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { isConfluxError } from '../errors/index.ts';
+import { registerAdmin } from './commands/admin.ts';
 import { registerApi } from './commands/api.ts';
+import { registerConsumer } from './commands/consumer.ts';
 import { registerFlow } from './commands/flow.ts';
 import { registerInit } from './commands/init.ts';
 import { registerKey } from './commands/key.ts';
 import { registerMock } from './commands/mock.ts';
+import { registerOAuth } from './commands/oauth.ts';
+import { registerPartner } from './commands/partner.ts';
+import { registerPlan } from './commands/plan.ts';
 import { registerRuns } from './commands/runs.ts';
 import { registerSecret } from './commands/secret.ts';
 import { registerStart } from './commands/start.ts';
@@ -37,6 +42,11 @@ registerStart(program, output);
 registerValidate(program, output);
 registerMock(program, output);
 registerKey(program, output);
+registerConsumer(program, output);
+registerPlan(program, output);
+registerPartner(program, output);
+registerOAuth(program, output);
+registerAdmin(program, output);
 registerSecret(program, output);
 registerRuns(program, output);
 registerFlow(program, output);

@@ -4,6 +4,7 @@ import { ConfluxError } from '../errors/index.ts';
 import { createQueueMetrics } from './backpressure/queue-metrics.ts';
 import { withClaimCheck } from './claim-check/claim-check.ts';
 import { decideStart } from './flow-control/admission.ts';
+import { collectTrigger } from './flow-control/collect.ts';
 import { createFlowRegistry } from './flow-registry.ts';
 import { processRun } from './process-run.ts';
 import { startQueueSampler } from './queue-sampler.ts';
@@ -85,6 +86,13 @@ export function createEngine(deps: EngineDeps): Engine {
       });
     }
     await versions.remember(flow.definition);
+    // Debounce and batching store the trigger with the run of its key still collecting.
+    const collected = await collectTrigger(store, flow, input, options);
+    if (collected !== undefined) {
+      if (collected.created) queueMetrics.queued(flowName, options.triggerType);
+      if (collected.due) worker.wake();
+      return collected.run;
+    }
     const runId = options.id ?? randomUUID();
     const decision = await decideStart(store, flow, runId, input);
     if (decision.existing !== undefined) {

@@ -11,7 +11,13 @@ import { childTrace, formatTraceparent, type Logger, type Metrics } from '../obs
 import type { RunRecord, Store } from '../store/index.ts';
 import type { SystemCaller } from '../systems/index.ts';
 import type { CompiledFlow } from './compile-flow.ts';
-import { backoffDelay, IN_PROCESS_BACKOFF_LIMIT_MS, isRetryable, retryFor } from './retry-policy.ts';
+import {
+  backoffDelay,
+  IN_PROCESS_BACKOFF_LIMIT_MS,
+  isRetryable,
+  retryAfterOf,
+  retryFor,
+} from './retry-policy.ts';
 import { describeFailure, previousAttempts, type StepFailure } from './run-error.ts';
 import { RunSuspended, StepInterrupt } from './steps/signals.ts';
 import type { CompiledStep, RunContext, StepResult, StepRuntime, StepServices } from './steps/types.ts';
@@ -98,7 +104,8 @@ async function afterFailure(
   const failure = describeFailure(execution.prefix + step.id, attempt, retryable, error);
   const policy = retryFor(flow.definition, step.id);
   if (!retryable || attempt >= policy.attempts) return fail(execution, step, failure, startedAt);
-  const delay = backoffDelay(attempt, policy.backoffMs);
+  // Never sooner than the system (or its budget) asked: retrying into a pause only fails again.
+  const delay = Math.max(backoffDelay(attempt, policy.backoffMs), retryAfterOf(error));
   deps.logger.info(
     { runId: run.id, step: step.id, attempt, delayMs: delay, code: failure.code },
     'step failed; retrying',
@@ -217,7 +224,9 @@ export async function executeRun(
   signal: AbortSignal,
 ): Promise<RunOutcome> {
   const recorded = new Map<string, unknown>();
-  for (const step of await deps.store.runs.listSteps(run.id)) {
+  // A run on its first claim and never replayed has recorded nothing yet: skip the read.
+  const fresh = run.attempts === 1 && run.replays === 0;
+  for (const step of fresh ? [] : await deps.store.runs.listSteps(run.id)) {
     if (step.status === 'succeeded') recorded.set(step.stepId, step.output);
   }
   const execution: Execution = {

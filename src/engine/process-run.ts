@@ -4,6 +4,7 @@ import { scopeIdempotency } from './dead-letter/replay-scope.ts';
 import { withCompensation } from './dead-letter/with-compensation.ts';
 import { type ExecuteDeps, executeRun, type RunOutcome } from './execute-run.ts';
 import { admitRun } from './flow-control/admission.ts';
+import { withCollectedInput } from './flow-control/collected-input.ts';
 import type { FlowRegistry } from './flow-registry.ts';
 import type { RunWaiters } from './run-waiters.ts';
 import type { FlowVersions } from './versions/flow-versions.ts';
@@ -92,8 +93,11 @@ async function settle(deps: ProcessDeps, run: RunRecord, outcome: RunOutcome): P
 }
 
 /** Executes one claimed run and records how it ended. Never rejects: failures are logged, leases expire. */
-export async function processRun(deps: ProcessDeps, run: RunRecord, signal: AbortSignal): Promise<void> {
+export async function processRun(deps: ProcessDeps, claimed: RunRecord, signal: AbortSignal): Promise<void> {
+  let run = claimed;
   try {
+    // Debounce and batching: the run's trigger data comes from the triggers it collected.
+    run = await withCollectedInput(deps.store, claimed, deps.workerId);
     const flow = await deps.versions.resolve(run.flow, run.flowVersion);
     if (flow === undefined) {
       const error = new ConfluxError(

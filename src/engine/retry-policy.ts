@@ -49,6 +49,17 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /**
+ * How long the failure asked to be left alone (`details.retryAfterMs`: a system's Retry-After,
+ * an exhausted upstream budget), else 0; capped like backoffs.
+ */
+export function retryAfterOf(error: unknown): number {
+  const asked = isConfluxError(error) ? error.details.retryAfterMs : undefined;
+  return typeof asked === 'number' && Number.isFinite(asked)
+    ? Math.min(Math.max(0, asked), MAX_BACKOFF_MS)
+    : 0;
+}
+
+/**
  * Delay before try `attempt + 1`: `backoffMs * 2^(attempt-1)`, with "equal jitter" (half fixed,
  * half random) so that runs failing together against one system do not retry in lockstep.
  */

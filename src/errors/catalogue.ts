@@ -136,11 +136,31 @@ export const errorCatalogue = {
     title: 'The system refused the configured credentials',
   },
   SYSTEM_PAGINATION_LIMIT: { status: 502, kind: 'operational', title: 'Paging stopped at its guard' },
+  SYSTEM_BUDGET_EXHAUSTED: {
+    status: 503,
+    kind: 'operational',
+    title: "The system's upstream budget had no room within the call's timeout",
+  },
   SYSTEM_IMPORT_FAILED: { status: 422, kind: 'user', title: 'The system cannot be imported' },
   SYSTEM_RESPONSE_INVALID: {
     status: 502,
     kind: 'operational',
     title: 'The answer does not match the API description',
+  },
+  SYSTEM_FHIR_NOT_FOUND: {
+    status: 404,
+    kind: 'user',
+    title: 'The FHIR server has no such resource (OperationOutcome not-found)',
+  },
+  SYSTEM_FHIR_INVALID: {
+    status: 422,
+    kind: 'user',
+    title: 'The FHIR server refused the resource or search as invalid (OperationOutcome)',
+  },
+  SYSTEM_FHIR_CONFLICT: {
+    status: 409,
+    kind: 'operational',
+    title: 'The FHIR server reported a conflict or duplicate (OperationOutcome)',
   },
   ADAPTER_XML_INVALID: { status: 400, kind: 'user', title: 'The XML document is not acceptable' },
   ADAPTER_BROKER_FAILED: { status: 502, kind: 'operational', title: 'The message broker refused or failed' },

@@ -67,6 +67,7 @@ export function targetFor(
           resilience.circuitBreaker === undefined
             ? undefined
             : deps.breakers.get(operation.origin, resilience.circuitBreaker),
+        budget: operation.budget,
         async resolve(ctx) {
           const credentials = await operation.credentials().catch((error: unknown) => {
             // A missing system credential is the project's fault, not the caller's: never a 404.

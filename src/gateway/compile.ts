@@ -1,4 +1,4 @@
-import type { JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet, JWTPayload } from 'jose';
 import { ConfluxError } from '../errors/index.ts';
 import type { ApiKeyService } from '../identity/index.ts';
 import type { ApiDefinition, Project, TokenAuth } from '../project/index.ts';
@@ -13,6 +13,7 @@ import { buildPolicyChain, PreflightPaths } from './policies/chain.ts';
 import { type ConsumerFacts, createJwtPolicy } from './policies/jwt.ts';
 import type { PolicyRuntime } from './policies/runtime.ts';
 import type { FlowRunner, MockDirectory, OperationCaller, UpstreamDirectory } from './ports.ts';
+import { addRegistrationRoute, type SelfRegistration } from './registration/registration-route.ts';
 import { CircuitBreakers } from './resilience/circuit-breaker.ts';
 import { createCallbackTarget, type DeliverCallback } from './targets/callback.ts';
 import { createFlowTarget } from './targets/flow.ts';
@@ -44,11 +45,18 @@ export interface CompileDependencies {
   /** State of rate limits, quotas and the cache; the same instance for every compile (policies/runtime.ts). */
   readonly policies: PolicyRuntime;
   /** The local OAuth authorization server, for `auth: { type: oauth2 }` (issuer known once it listens). */
-  readonly oauth?: { issuer(): string | undefined; jwks(): JSONWebKeySet };
+  readonly oauth?: {
+    issuer(): string | undefined;
+    jwks(): JSONWebKeySet;
+    /** Revoked tokens and grants of the local server (RFC 7009, refresh token reuse). */
+    isRevoked?(claims: JWTPayload): Promise<boolean>;
+  };
   /** Consumer records for token-authenticated callers (disabled, type, plan, APIs, scopes). */
   readonly consumerFacts?: (name: string) => Promise<ConsumerFacts | undefined>;
   /** Signs the consumer identity header for `forwardIdentity: signed`. */
   readonly signIdentity?: (claims: Record<string, unknown>) => Promise<string>;
+  /** Creates consumers for public APIs with `registration` (self-service keys). */
+  readonly registration?: SelfRegistration;
 }
 
 /** Policies that establish who the consumer is; visibility runs right after the last of them. */
@@ -110,6 +118,17 @@ export function compileGateway(project: Project, deps: CompileDependencies): Gat
         // The API defines OPTIONS on this path itself; its route wins.
         if (!(error instanceof ConfluxError)) throw error;
       }
+    }
+    if (api.registration !== undefined) {
+      if (deps.registration === undefined)
+        throw new ConfluxError(
+          'PROJECT_INVALID',
+          `API ${api.name} has a registration, which needs the consumer store this gateway was built without.`,
+        );
+      addRegistrationRoute(routes, api, api.registration, {
+        register: deps.registration,
+        runtime: deps.policies,
+      });
     }
     for (const doc of createOpenApiRoutes(api, {
       describe: (system, operation) => deps.upstreams.describe?.(system, operation),
@@ -216,6 +235,7 @@ function jwtPolicyFor(api: ApiDefinition, auth: TokenAuth, deps: CompileDependen
   }
   const oauth = deps.oauth;
   const sign = deps.signIdentity;
+  const revoked = local ? oauth?.isRevoked?.bind(oauth) : undefined;
   return createJwtPolicy({
     issuer: auth.issuer ?? (() => oauth?.issuer()),
     audience: auth.audience,
@@ -232,5 +252,6 @@ function jwtPolicyFor(api: ApiDefinition, auth: TokenAuth, deps: CompileDependen
         ? { mode: 'sign', header: 'x-conflux-consumer', sign }
         : { mode: 'strip' },
     ...(deps.consumerFacts === undefined ? {} : { consumers: deps.consumerFacts }),
+    ...(revoked === undefined ? {} : { revoked }),
   });
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TraceContext } from '../observability/index.ts';
+import type { Span, TraceContext, Tracer } from '../observability/index.ts';
+import type { QuotaSetting, RateLimitSetting } from '../store/index.ts';
 import type { CompiledRoute } from './config.ts';
 
 /** Who a consumer is to the organisation; decides which API visibilities it may use. */
@@ -14,6 +15,14 @@ export interface Consumer {
   readonly scopes: readonly string[];
   /** The consumer's plan, which picks rate-limit and quota tiers; undefined → the default tier. */
   readonly plan?: string;
+  /** The plan's limits as stored (admin API); set ones win over the API file's tiers (policies/plan.ts). */
+  readonly planLimits?: PlanLimits;
+}
+
+/** A stored plan's rate limit and quota; null: the API file's tier of the plan's name decides. */
+export interface PlanLimits {
+  readonly rateLimit: RateLimitSetting | null;
+  readonly quota: QuotaSetting | null;
 }
 
 /** Everything one request carries through the lifecycle; created in onRequest, read by all. */
@@ -23,6 +32,10 @@ export interface RequestContext {
   readonly correlationId: string;
   /** This hop's span within the caller's trace (or a new trace). */
   readonly trace: TraceContext;
+  /** The process's tracer: targets start a client span per upstream call when it is enabled. */
+  readonly tracer: Tracer | undefined;
+  /** The request's exported span, when tracing is enabled (its context is `trace`). */
+  readonly span: Span | undefined;
   readonly startedAt: bigint;
   /** Path without the query string. */
   readonly path: string;

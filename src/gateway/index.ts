@@ -26,6 +26,11 @@ export type {
   UpstreamDirectory,
   UpstreamOperation,
 } from './ports.ts';
+export type {
+  RegisteredConsumer,
+  RegistrationRequest,
+  SelfRegistration,
+} from './registration/registration-route.ts';
 export { CircuitBreaker, CircuitBreakers, type CircuitState } from './resilience/circuit-breaker.ts';
 export { isRetryableStatus, mayRetry, parseRetryAfter, retryDelay } from './resilience/retry.ts';
 export { RouteStats, type RouteStatsSnapshot } from './route-stats.ts';

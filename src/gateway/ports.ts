@@ -37,10 +37,21 @@ export interface UpstreamOperation {
   readonly pathTemplate: string;
   readonly method: string;
   readonly timeoutMs: number;
+  /** The system's upstream budget (rate, concurrency, pauses), shared with flows and composite routes. */
+  readonly budget?: OperationBudget;
   /** Credentials for the system, fetched from the vault per call (rotation needs no restart). */
   credentials(): Promise<{
     readonly headers: Record<string, string>;
     readonly query: Record<string, string>;
+  }>;
+}
+
+/** One system's upstream budget as the gateway uses it (src/systems/budget). */
+export interface OperationBudget {
+  /** Waits for room up to `timeoutMs`; rejects with SYSTEM_BUDGET_EXHAUSTED (503, `details.retryAfterMs`) after that. */
+  acquire(options: { readonly timeoutMs: number }): Promise<{
+    /** Ends the try with the answer's status and Retry-After; never rejects. */
+    finish(answer?: { readonly status: number; readonly retryAfter?: string | undefined }): Promise<void>;
   }>;
 }
 

@@ -2,7 +2,8 @@ import type { TimelineStep } from './context.ts';
 
 export interface RequestTrace {
   readonly correlationId: string;
-  readonly at: string;
+  /** Epoch milliseconds (formatted when read: most traces are never read). */
+  readonly at: number;
   readonly method: string;
   readonly path: string;
   readonly api: string;

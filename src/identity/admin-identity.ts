@@ -23,7 +23,8 @@ const BOOTSTRAP: AdminPrincipal = { id: 'bootstrap', name: 'bootstrap', role: 'o
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export function createAdminIdentity(options: {
-  readonly bootstrap: AdminAuth;
+  /** The bootstrap owner token; absent offline (the CLI manages identities, nobody signs in). */
+  readonly bootstrap?: AdminAuth;
   readonly store: Pick<Store, 'adminPrincipals'>;
   /** Bounds how late a revocation reaches other processes. */
   readonly cacheTtlMs?: number;
@@ -35,7 +36,7 @@ export function createAdminIdentity(options: {
   const repository = options.store.adminPrincipals;
   return {
     async authenticate(token) {
-      if (options.bootstrap.verify(token)) return BOOTSTRAP;
+      if (options.bootstrap?.verify(token) === true) return BOOTSTRAP;
       // Only tokens of our own shape reach the store: random bearer noise costs no query.
       if (!/^cfxadm_[A-Za-z0-9_-]{20,64}$/.test(token)) return undefined;
       const hash = sha256(token);

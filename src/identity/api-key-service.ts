@@ -1,6 +1,6 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { ConfluxError } from '../errors/index.ts';
-import type { ApiKeyRecord, ConsumerKind, Store } from '../store/index.ts';
+import type { ApiKeyRecord, ConsumerKind, QuotaSetting, RateLimitSetting, Store } from '../store/index.ts';
 import { generateApiKey, isWellFormedApiKey } from './api-key-format.ts';
 import { type ConsumerDirectory, createConsumerDirectory, scopesBeyond } from './consumer-directory.ts';
 
@@ -34,6 +34,8 @@ export interface VerifiedApiKey extends ApiKeyRecord {
   readonly scopes: readonly string[];
   readonly consumerType?: ConsumerKind;
   readonly plan?: string;
+  /** The stored plan's limits; they win over the API file's tiers of the plan's name. */
+  readonly planLimits?: { readonly rateLimit: RateLimitSetting | null; readonly quota: QuotaSetting | null };
   /** APIs the consumer may call; undefined: no restriction recorded. */
   readonly apis?: readonly string[];
 }
@@ -169,6 +171,7 @@ export function createApiKeyService(options: ApiKeyServiceOptions): ApiKeyServic
         scopes: record.scopes.filter((scope) => granted.has(scope)),
         consumerType: consumer.type,
         ...(consumer.plan === null ? {} : { plan: consumer.plan }),
+        ...(consumer.planLimits === undefined ? {} : { planLimits: consumer.planLimits }),
         ...(consumer.apis === null ? {} : { apis: consumer.apis }),
       };
     },

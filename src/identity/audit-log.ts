@@ -9,6 +9,8 @@ export interface AdminActor {
 
 export interface AdminChange {
   readonly actor: AdminActor;
+  /** `admin` (the admin API, default) or `cli` (an offline CLI command on the project's store). */
+  readonly actorType?: 'admin' | 'cli';
   /** e.g. `consumer.create`, `key.rotate`. */
   readonly action: string;
   /** e.g. `consumer:acme`. */
@@ -46,7 +48,7 @@ export function createAuditLog(repository: AuditRepository, now: () => number = 
         id: `${now().toString(36).padStart(9, '0')}-${randomUUID()}`,
         at: now(),
         actor: change.actor.name,
-        actorType: 'admin',
+        actorType: change.actorType ?? 'admin',
         action: change.action,
         subject: change.subject,
         status: change.status ?? null,

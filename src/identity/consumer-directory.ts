@@ -1,4 +1,11 @@
-import type { ConsumerKind, ConsumerRecord, PlanRecord, Store } from '../store/index.ts';
+import type {
+  ConsumerKind,
+  ConsumerRecord,
+  PlanRecord,
+  QuotaSetting,
+  RateLimitSetting,
+  Store,
+} from '../store/index.ts';
 
 /**
  * A consumer as credentials see it: its record joined with its plan, and what the two allow
@@ -15,6 +22,13 @@ export interface ResolvedConsumer {
   /** APIs the consumer and its plan both allow; null: every API. */
   readonly apis: readonly string[] | null;
   readonly planRecord: PlanRecord | undefined;
+  /**
+   * The stored plan's rate limit and quota (one object per cached resolution, so the gateway
+   * compiles them once); undefined without a stored plan.
+   */
+  readonly planLimits:
+    | { readonly rateLimit: RateLimitSetting | null; readonly quota: QuotaSetting | null }
+    | undefined;
 }
 
 export interface ConsumerDirectory {
@@ -62,6 +76,7 @@ export function resolveConsumer(record: ConsumerRecord, plan: PlanRecord | undef
     scopes: planScopes === undefined ? record.scopes : record.scopes.filter((scope) => planScopes.has(scope)),
     apis: intersect(record.apis, plan?.apis ?? null),
     planRecord: plan,
+    planLimits: plan === undefined ? undefined : { rateLimit: plan.rateLimit, quota: plan.quota },
   };
 }
 

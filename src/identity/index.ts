@@ -36,4 +36,10 @@ export {
   type OAuthServer,
   type OAuthServerOptions,
 } from './oauth/oauth-server.ts';
+export {
+  type OnboardedPartner,
+  onboardPartner,
+  type PartnerCredential,
+  type PartnerRequest,
+} from './partner-onboarding.ts';
 export { hashPassword, verifyPassword } from './password.ts';

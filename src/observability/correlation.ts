@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { randomHex } from './random-ids.ts';
 
 /**
  * W3C Trace Context (https://www.w3.org/TR/trace-context/). We honour an incoming
@@ -25,14 +26,19 @@ export function parseTraceparent(header: string | undefined): TraceContext | und
 }
 
 export function newSpanId(): string {
-  return randomBytes(8).toString('hex');
+  return nonZero(randomHex(8), ALL_ZERO_SPAN, 8);
 }
 
 /** Continues the caller's trace with a new span, or starts a new trace. */
 export function childTrace(parent: TraceContext | undefined): TraceContext {
   if (parent === undefined)
-    return { traceId: randomBytes(16).toString('hex'), spanId: newSpanId(), sampled: true };
+    return { traceId: nonZero(randomHex(16), ALL_ZERO_TRACE, 16), spanId: newSpanId(), sampled: true };
   return { traceId: parent.traceId, spanId: newSpanId(), sampled: parent.sampled };
+}
+
+/** An all-zero id is invalid in W3C Trace Context; vanishingly rare, but never sent. */
+function nonZero(id: string, zero: string, bytes: number): string {
+  return id === zero ? randomHex(bytes) : id;
 }
 
 export function formatTraceparent(trace: TraceContext): string {

@@ -8,3 +8,4 @@ export {
 } from './correlation.ts';
 export { createLogger, type Logger, type LoggerOptions } from './logger.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
+export { createTracer, type Span, type Tracer, type TracingOptions } from './tracing.ts';

@@ -39,6 +39,15 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination ?? pino.destination({ fd: options.stderr === true ? 2 : 1, sync: false }),
+    options.destination ??
+      pino.destination({
+        fd: options.stderr === true ? 2 : 1,
+        sync: false,
+        // Lines are written in batches of about 8 KiB (at the latest every 250 ms) rather than one
+        // write per line: at gateway rates one write per access line cost ~15% of the CPU. Pino
+        // flushes the batch on exit; a SIGKILL loses at most the last 250 ms of lines.
+        minLength: 8192,
+        periodicFlush: 250,
+      }),
   );
 }

@@ -18,6 +18,14 @@ export interface Metrics {
   readonly rateLimitBackendErrors: Counter<'backend'>;
   /** Gateway policies: response cache lookups by API and outcome (hit, miss). */
   readonly cacheLookups: Counter<'api' | 'outcome'>;
+  /** Upstream budgets: time calls waited for room in their system's budget. */
+  readonly budgetWait: Histogram<'system'>;
+  /** Upstream budgets: calls that had to wait, by what held them first (rate, concurrency, paused). */
+  readonly budgetThrottled: Counter<'system' | 'reason'>;
+  /** Upstream budgets: calls that gave up after waiting their whole timeout. */
+  readonly budgetExhausted: Counter<'system'>;
+  /** Upstream budgets: answers (429, 503 with Retry-After) that paused a system's budget. */
+  readonly budgetPauses: Counter<'system'>;
 }
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -90,6 +98,31 @@ export function createMetrics(): Metrics {
       name: 'conflux_cache_lookups_total',
       help: 'Gateway response cache lookups, by API and outcome (hit, miss)',
       labelNames: ['api', 'outcome'],
+      registers,
+    }),
+    budgetWait: new Histogram({
+      name: 'conflux_upstream_budget_wait_seconds',
+      help: "Time calls waited for room in their system's upstream budget",
+      labelNames: ['system'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    budgetThrottled: new Counter({
+      name: 'conflux_upstream_budget_throttled_total',
+      help: 'Calls that waited for their upstream budget, by what held them (rate, concurrency, paused)',
+      labelNames: ['system', 'reason'],
+      registers,
+    }),
+    budgetExhausted: new Counter({
+      name: 'conflux_upstream_budget_exhausted_total',
+      help: 'Calls that found no room in their upstream budget within their timeout',
+      labelNames: ['system'],
+      registers,
+    }),
+    budgetPauses: new Counter({
+      name: 'conflux_upstream_budget_pauses_total',
+      help: 'Answers (429, 503 with Retry-After) that paused a system budget',
+      labelNames: ['system'],
       registers,
     }),
   };

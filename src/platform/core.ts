@@ -30,6 +30,11 @@ export interface Core {
   readonly keys: ApiKeyService;
   /** Consumer records with plans, cached 2 s (identity/consumer-directory.ts). */
   readonly consumers: ConsumerDirectory;
+  /**
+   * Keys the callback URLs of `wait` steps. Derived from the KEK, so every process of a
+   * deployment (which shares the KEK) computes the same URL for the same waiting step.
+   */
+  readonly callbackSecret: string;
   close(): Promise<void>;
 }
 
@@ -58,6 +63,9 @@ export async function openCore(options: {
   // The key-hash pepper is derived from the KEK, so one secret protects both and a copy of
   // the database alone cannot be used to test guessed keys.
   const pepper = Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), 'conflux api-key hash v1', 32));
+  const callbackSecret = Buffer.from(
+    hkdfSync('sha256', kek, Buffer.alloc(0), 'conflux wait callback v1', 32),
+  ).toString('hex');
   const consumers = createConsumerDirectory({ store });
   const keys = createApiKeyService({ store, pepper, environment: options.environment, consumers });
   return {
@@ -67,6 +75,7 @@ export async function openCore(options: {
     redactor,
     keys,
     consumers,
+    callbackSecret,
     close: () => store.close(),
   };
 }

@@ -18,7 +18,10 @@ export function createGatewayAdmin(deps: {
       if (!apis().has(name)) return undefined;
       return { windowSeconds: deps.windowSeconds, routes: deps.stats.snapshot(name) ?? [] };
     },
-    trace: (correlationId) => deps.traces.get(correlationId),
+    trace(correlationId) {
+      const trace = deps.traces.get(correlationId);
+      return trace === undefined ? undefined : { ...trace, at: new Date(trace.at).toISOString() };
+    },
     openapi(name, version) {
       const api = apis().get(name);
       if (api === undefined) return undefined;

@@ -50,6 +50,7 @@ export function consumerFactsFrom(core: Core) {
           apis: consumer.apis,
           scopes: consumer.scopes,
           disabled: consumer.disabled,
+          ...(consumer.planLimits === undefined ? {} : { planLimits: consumer.planLimits }),
         };
   };
 }

@@ -43,7 +43,9 @@ export function summarizeProject(project: Project, runtime: SystemsRuntime): Pro
             ? `schedule:${trigger.cron}`
             : trigger.type === 'event'
               ? `event:${trigger.event}`
-              : `poll:${trigger.system}.${trigger.operation}`,
+              : trigger.type === 'file'
+                ? `file:${trigger.dir}/${trigger.pattern}`
+                : `${trigger.type}:${trigger.system}.${trigger.operation}`,
       ),
       steps: flow.steps.map((step) => `${step.id} (${step.type})`),
     })),

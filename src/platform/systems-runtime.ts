@@ -9,18 +9,23 @@ import {
   type ConnectionHealth,
   type Credentials,
   createConnectionHealth,
+  createCredentialWatch,
   createDriftRecorder,
   createLocalTokenLock,
+  createMemoryBudgetBackend,
   createSystemCaller,
   createTokenManager,
+  createUpstreamBudgets,
   loadSystemDescription,
   type OperationDrift,
   resolveCredentials,
+  type SystemBudget,
   type SystemCaller,
   type SystemDescription,
   startMockServer,
   type TokenLock,
   type TokenVault,
+  type UpstreamBudgets,
 } from '../systems/index.ts';
 
 interface RunningMock {
@@ -39,8 +44,11 @@ export interface SystemsRuntime {
   readonly baseUrls: ReadonlyMap<string, string>;
   readonly caller: SystemCaller & {
     subscribe: NonNullable<SystemCaller['subscribe']>;
+    pages: NonNullable<SystemCaller['pages']>;
     close(): Promise<void>;
   };
+  /** A system's upstream budget (gateway proxy routes take their place in it like every call). */
+  budget(system: string): SystemBudget | undefined;
   /** Headers/query that authenticate to a system, OAuth tokens included (gateway proxy routes). */
   credentials(system: string): Promise<Credentials>;
 }
@@ -49,6 +57,10 @@ export interface SystemsRuntimeManager {
   build(project: Project): Promise<SystemsRuntime>;
   /** Credential health of the systems called so far (ok, expiring, invalid). */
   health(): ConnectionHealth[];
+  /** One system's credential health (`unknown` until it is called). */
+  healthOf(system: string): ConnectionHealth;
+  /** Looks at invalid connections now (a secret was just set): rotated credentials resume their flows. */
+  checkCredentials(): Promise<void>;
   /** Drift of a system's answers from its description, per operation (responseValidation warn|fail). */
   drift(system: string): OperationDrift[];
   /** Problems the project loader cannot see: operations that a route or step names but the description lacks. */
@@ -66,10 +78,23 @@ export function createSystemsRuntimeManager(deps: {
   tokenLock?: TokenLock;
   /** Credentials of a system became invalid or recovered. */
   onConnectionEvent?: (event: ConnectionEvent) => void;
+  /** Each system's rate and concurrency budget, shared across processes; default: this process only. */
+  budgets?: UpstreamBudgets;
 }): SystemsRuntimeManager {
-  const health = createConnectionHealth(
-    deps.onConnectionEvent === undefined ? {} : { onEvent: deps.onConnectionEvent },
-  );
+  const budgets =
+    deps.budgets ??
+    createUpstreamBudgets({
+      backend: createMemoryBudgetBackend(),
+      metrics: deps.metrics,
+      logger: deps.logger,
+    });
+  const health = createConnectionHealth({
+    onEvent: (event) => {
+      // The fingerprint of the refused credentials is taken now, so a rotation is noticed later.
+      if (event.type === 'system.connection.invalid') void watch.invalidated();
+      deps.onConnectionEvent?.(event);
+    },
+  });
   const tokens =
     deps.tokenVault === undefined
       ? undefined
@@ -82,6 +107,15 @@ export function createSystemsRuntimeManager(deps: {
   const brokers = createBrokerClients({
     clientIdPrefix: 'conflux',
     onError: (error) => deps.logger.warn({ err: error }, 'broker message not handled; left for redelivery'),
+  });
+  let systemsNow: Project['systems'] = new Map();
+  const watch = createCredentialWatch({
+    health,
+    systems: () => systemsNow,
+    resolveSecret: deps.resolveSecret,
+    ...(tokens === undefined ? {} : { tokens }),
+    ...(deps.tokenVault === undefined ? {} : { vault: deps.tokenVault }),
+    logger: deps.logger,
   });
   const drift = createDriftRecorder();
   const mocks = new Map<string, RunningMock>();
@@ -111,6 +145,8 @@ export function createSystemsRuntimeManager(deps: {
   return {
     async build(project) {
       const described = await describeAll(project);
+      systemsNow = project.systems;
+      watch.start();
       const baseUrls = new Map<string, string>();
       for (const system of project.systems.values()) {
         const entry = described.get(system.name);
@@ -143,8 +179,9 @@ export function createSystemsRuntimeManager(deps: {
         }
       }
       const descriptions = new Map([...described].map(([name, entry]) => [name, entry.description]));
+      const called = withoutMockAuth(project.systems);
       const caller = createSystemCaller({
-        systems: project.systems,
+        systems: called,
         descriptions,
         baseUrls,
         resolveSecret: deps.resolveSecret,
@@ -153,12 +190,13 @@ export function createSystemsRuntimeManager(deps: {
         health,
         brokers,
         drift,
+        budgets,
         ...(tokens === undefined ? {} : { tokens }),
       });
       callers.push(caller);
       // Older callers stay open until close(): runs that started on them may still be calling.
       const credentials = (name: string): Promise<Credentials> => {
-        const system = project.systems.get(name);
+        const system = called.get(name);
         if (system === undefined)
           return Promise.reject(new ConfluxError('SYSTEM_NOT_FOUND', `No system named ${name}.`));
         return resolveCredentials(system.auth, deps.resolveSecret, {
@@ -166,7 +204,11 @@ export function createSystemsRuntimeManager(deps: {
           ...(tokens === undefined ? {} : { tokens }),
         });
       };
-      return { descriptions, baseUrls, caller, credentials };
+      const budget = (name: string) => {
+        const system = project.systems.get(name);
+        return system === undefined ? undefined : budgets.forSystem(system);
+      };
+      return { descriptions, baseUrls, caller, budget, credentials };
     },
 
     async checkOperations(project) {
@@ -215,13 +257,29 @@ export function createSystemsRuntimeManager(deps: {
     },
 
     health: () => health.list(),
+    healthOf: (system) => health.get(system),
+    checkCredentials: () => watch.check(),
     drift: (system) => drift.report(system),
 
     async close() {
+      await watch.stop();
       await Promise.all(callers.map((caller) => caller.close()));
       await brokers.close();
       await Promise.all([...mocks.values()].map((mock) => mock.close()));
       mocks.clear();
     },
   };
+}
+
+/**
+ * A system switched to its mock (`baseUrl: mock` in this environment) is called without
+ * credentials: the mock checks none, and the real system's secrets need not exist in dev.
+ */
+function withoutMockAuth(systems: Project['systems']): Project['systems'] {
+  return new Map(
+    [...systems].map(([name, system]) => [
+      name,
+      system.baseUrl === 'mock' ? { ...system, auth: { type: 'none' as const } } : system,
+    ]),
+  );
 }

@@ -21,7 +21,9 @@ export function createUpstreamDirectory(project: Project, runtime: SystemsRuntim
         );
       }
       const base = new URL(baseUrl);
+      const budget = runtime.budget(systemName);
       return {
+        ...(budget === undefined ? {} : { budget }),
         origin: base.origin,
         pathTemplate: `${base.pathname.replace(/\/$/, '')}${operation.path}`,
         method: operation.method.toUpperCase(),

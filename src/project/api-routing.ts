@@ -5,6 +5,8 @@
  * policy-settings.ts, so the shared model stays small. docs/gateway.md documents every field.
  */
 
+import type { SourceLocation } from './model.ts';
+
 export type VersioningScheme = 'uri' | 'header' | 'media-type';
 
 export interface ApiVersionDefinition {
@@ -84,6 +86,16 @@ export interface MockTarget {
   readonly operation: string;
 }
 
+/** Public APIs: callers register themselves and get a key under `plan` (docs/gateway.md). */
+export interface ApiRegistration {
+  readonly plan: string;
+  /** Path under the API's basePath that takes `POST { application, email }`. */
+  readonly path: string;
+  /** Registrations allowed per client address and hour. */
+  readonly perHour: number;
+  readonly source: SourceLocation;
+}
+
 /** The same parts as written in the file (every field optional; the builder fills defaults). */
 export interface ResilienceFile {
   readonly timeoutMs?: number;
@@ -104,6 +116,7 @@ export interface ApiRoutingFile {
   readonly networks?: readonly string[];
   readonly partners?: readonly string[];
   readonly resilience?: ResilienceFile;
+  readonly registration?: { readonly plan: string; readonly path?: string; readonly perHour?: number };
 }
 
 export interface RouteRoutingFile {

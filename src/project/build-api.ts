@@ -10,6 +10,8 @@ export const apiDefaults = {
   auth: { type: 'apiKey', header: 'x-api-key' },
 } as const;
 
+export const registrationDefaults = { path: '/register', perHour: 10 } as const;
+
 /** An API file as the model; the schema has already made each route name exactly one target. */
 export function buildApi(file: ApiFile, yaml: YamlFile): ApiDefinition {
   const auth = file.auth ?? apiDefaults.auth;
@@ -47,6 +49,16 @@ export function buildApi(file: ApiFile, yaml: YamlFile): ApiDefinition {
     policies: file.policies ?? {},
     ...(file.description === undefined ? {} : { description: file.description }),
     ...buildApiRouting(file),
+    ...(file.registration === undefined
+      ? {}
+      : {
+          registration: {
+            plan: file.registration.plan,
+            path: file.registration.path ?? registrationDefaults.path,
+            perHour: file.registration.perHour ?? registrationDefaults.perHour,
+            source: yaml.valueAt(['registration']),
+          },
+        }),
     source: yaml.valueAt([]),
   };
 }

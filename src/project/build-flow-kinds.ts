@@ -2,14 +2,17 @@
  * File shapes and builders of the trigger and step kinds beyond webhook/schedule and map/call,
  * and of flow control. Kept apart from build-flow.ts so that file stays about the basics.
  */
+import { isAbsolute, resolve } from 'node:path';
 import type {
   ExtraStepDefinition,
   ExtraTriggerDefinition,
+  FileColumn,
+  FileTriggerDefinition,
   FlowControl,
   WebhookSignature,
 } from './flow-kinds.ts';
-import type { SourceLocation, StepDefinition } from './model.ts';
-import type { PathSegment } from './yaml-file.ts';
+import type { ProjectProblem, SourceLocation, StepDefinition } from './model.ts';
+import type { PathSegment, YamlFile } from './yaml-file.ts';
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -21,7 +24,59 @@ export type ExtraTriggerFile =
       readonly system: string;
       readonly operation: string;
       readonly every: string;
-    } & Obj);
+    } & Obj)
+  | FileTriggerFile;
+
+export interface FileTriggerFile {
+  readonly type: 'file';
+  readonly dir: string;
+  readonly pattern?: string;
+  /** CSV columns; `fields` instead makes a fixed-width file (the schema wants exactly one). */
+  readonly columns?: readonly FileColumn[];
+  readonly fields?: readonly (FileColumn & { readonly start: number; readonly length: number })[];
+  readonly delimiter?: string;
+  readonly header?: boolean;
+  readonly per?: 'record' | 'batch' | 'file';
+  readonly batchSize?: number;
+  readonly every?: string;
+  readonly settle?: string;
+}
+
+export const fileTriggerDefaults = {
+  pattern: '*',
+  per: 'record',
+  batchSize: 100,
+  everyMs: 1000,
+  settleMs: 500,
+} as const;
+
+/** The file trigger with its defaults; `dir` is made absolute against the project root. */
+function buildFileTrigger(
+  trigger: FileTriggerFile,
+  source: SourceLocation,
+  root: string,
+): FileTriggerDefinition {
+  const format: FileTriggerDefinition['format'] =
+    trigger.fields !== undefined
+      ? { kind: 'fixed-width', fields: trigger.fields }
+      : {
+          kind: 'csv',
+          columns: trigger.columns ?? [],
+          ...(trigger.delimiter === undefined ? {} : { delimiter: trigger.delimiter }),
+          ...(trigger.header === undefined ? {} : { header: trigger.header }),
+        };
+  return {
+    type: 'file',
+    dir: isAbsolute(trigger.dir) ? trigger.dir : resolve(root, trigger.dir),
+    pattern: trigger.pattern ?? fileTriggerDefaults.pattern,
+    format,
+    per: trigger.per ?? fileTriggerDefaults.per,
+    batchSize: trigger.batchSize ?? fileTriggerDefaults.batchSize,
+    everyMs: trigger.every === undefined ? fileTriggerDefaults.everyMs : durationMs(trigger.every),
+    settleMs: trigger.settle === undefined ? fileTriggerDefaults.settleMs : durationMs(trigger.settle),
+    source,
+  };
+}
 
 export type ExtraStepFile = { readonly id: string; readonly type: ExtraStepDefinition['type'] } & Obj;
 
@@ -36,6 +91,8 @@ export interface FlowControlFile {
   readonly throttle?: { readonly limit: number; readonly period: string; readonly key?: string };
   readonly singleton?: { readonly key?: string };
   readonly priority?: string;
+  readonly debounce?: { readonly period: string; readonly maxWait?: string; readonly key?: string };
+  readonly batch?: { readonly maxItems: number; readonly maxWait: string; readonly key?: string };
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -56,8 +113,13 @@ export function buildSignature(file: WebhookSignatureFile): WebhookSignature {
   };
 }
 
-export function buildExtraTrigger(trigger: ExtraTriggerFile, source: SourceLocation): ExtraTriggerDefinition {
+export function buildExtraTrigger(
+  trigger: ExtraTriggerFile,
+  source: SourceLocation,
+  root: string,
+): ExtraTriggerDefinition {
   if (trigger.type === 'event') return { type: 'event', event: trigger.event, source };
+  if (trigger.type === 'file') return buildFileTrigger(trigger, source, root);
   if (trigger.type === 'message')
     return { type: 'message', system: trigger.system, operation: trigger.operation, source };
   const optional = (name: string) =>
@@ -75,8 +137,21 @@ export function buildExtraTrigger(trigger: ExtraTriggerFile, source: SourceLocat
 }
 
 export function buildControl(file: FlowControlFile): FlowControl {
-  const { concurrency, throttle, singleton, priority } = file;
+  const { concurrency, throttle, singleton, priority, debounce, batch } = file;
+  const keyOf = (key: string | undefined) => (key === undefined ? {} : { key });
   return {
+    ...(debounce === undefined
+      ? {}
+      : {
+          debounce: {
+            periodMs: durationMs(debounce.period),
+            ...(debounce.maxWait === undefined ? {} : { maxWaitMs: durationMs(debounce.maxWait) }),
+            ...keyOf(debounce.key),
+          },
+        }),
+    ...(batch === undefined
+      ? {}
+      : { batch: { maxItems: batch.maxItems, maxWaitMs: durationMs(batch.maxWait), ...keyOf(batch.key) } }),
     ...(concurrency === undefined ? {} : { concurrency }),
     ...(throttle === undefined
       ? {}
@@ -90,6 +165,26 @@ export function buildControl(file: FlowControlFile): FlowControl {
     ...(singleton === undefined ? {} : { singleton }),
     ...(priority === undefined ? {} : { priority }),
   };
+}
+
+/**
+ * Debounce and batching decide when a run starts (from the triggers they collect), so they
+ * exclude each other and the controls that decide it at the trigger (singleton, throttle).
+ */
+export function checkControl(file: FlowControlFile | undefined, yaml: YamlFile): ProjectProblem[] {
+  if (file === undefined) return [];
+  const collector = file.debounce !== undefined ? 'debounce' : file.batch !== undefined ? 'batch' : undefined;
+  if (collector === undefined) return [];
+  const others = (['debounce', 'batch', 'singleton', 'throttle'] as const).filter(
+    (name) => name !== collector && file[name] !== undefined,
+  );
+  return others.map((other) => ({
+    ...yaml.keyAt(['control', other]),
+    rule: 'schema',
+    message: `control.${other}: cannot be combined with control.${collector}`,
+    found: other,
+    expected: `${collector} alone, or with concurrency and priority`,
+  }));
 }
 
 type BuildNested = (steps: readonly unknown[], at: PathSegment[]) => StepDefinition[];

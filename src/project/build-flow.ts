@@ -19,9 +19,11 @@ export function buildFlow(
   file: FlowFile,
   yaml: YamlFile,
   mappings: ReadonlyMap<string, MappingDefinition>,
+  /** The project root: folders a trigger watches are written relative to it. */
+  root: string,
 ): FlowDefinition {
   const triggers = (file.triggers ?? []).map((trigger, index) =>
-    buildTrigger(trigger, file.name, yaml.valueAt(['triggers', index])),
+    buildTrigger(trigger, file.name, yaml.valueAt(['triggers', index]), root),
   );
   const buildAt = (step: StepFile, at: PathSegment[]): StepDefinition =>
     step.type === 'call' || step.type === 'map'
@@ -55,6 +57,7 @@ function buildTrigger(
   trigger: TriggerFile,
   flowName: string,
   source: TriggerDefinition['source'],
+  root: string,
 ): TriggerDefinition {
   if (trigger.type === 'webhook') {
     return {
@@ -65,8 +68,13 @@ function buildTrigger(
       source,
     };
   }
-  if (trigger.type === 'event' || trigger.type === 'poll' || trigger.type === 'message')
-    return buildExtraTrigger(trigger, source);
+  if (
+    trigger.type === 'event' ||
+    trigger.type === 'poll' ||
+    trigger.type === 'message' ||
+    trigger.type === 'file'
+  )
+    return buildExtraTrigger(trigger, source, root);
   return {
     type: 'schedule',
     cron: trigger.cron,

@@ -7,6 +7,7 @@ export const defaultSettings = {
   admin: { host: '127.0.0.1', port: 8081 },
   shutdownTimeoutMs: 10_000,
   retention: { succeeded: '7d', failed: '30d', dead: '30d' },
+  reload: { conformance: true },
 } as const;
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -36,5 +37,6 @@ export function buildSettings(file: ConfluxFile, environment: string | undefined
       failed: durationMs(file.retention?.failed ?? defaultSettings.retention.failed),
       dead: durationMs(file.retention?.dead ?? defaultSettings.retention.dead),
     },
+    reload: { conformance: file.reload?.conformance ?? defaultSettings.reload.conformance },
   };
 }

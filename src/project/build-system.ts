@@ -10,6 +10,13 @@ export const systemDefaults = {
   retry: { attempts: 1, backoffMs: 200 },
 } as const;
 
+const DOCUMENTS = {
+  openapi: 'an OpenAPI document',
+  asyncapi: 'an AsyncAPI document',
+  wsdl: 'a WSDL document',
+  fhir: 'a FHIR R4 CapabilityStatement',
+} as const;
+
 /**
  * A system file as the model: the description path made absolute (and checked to exist), the
  * base URL picked for the environment. Returns problems instead when either cannot be resolved.
@@ -21,8 +28,9 @@ export function buildSystem(
   environment: string,
 ): { value?: SystemDefinition; problems: ProjectProblem[] } {
   const problems: ProjectProblem[] = [];
-  // The schema requires one of the three; openapi wins if several are written.
-  const field = file.openapi !== undefined ? 'openapi' : file.asyncapi !== undefined ? 'asyncapi' : 'wsdl';
+  // The schema requires one of the four; the first written in this order wins.
+  const field =
+    (['openapi', 'asyncapi', 'wsdl', 'fhir'] as const).find((name) => file[name] !== undefined) ?? 'openapi';
   const relativePath = file[field] ?? '';
   const descriptionFile = resolve(dirname(resolve(root, yaml.file)), relativePath);
   if (!isFile(descriptionFile)) {
@@ -31,7 +39,7 @@ export function buildSystem(
       rule: 'file',
       message: `${field}: no file at ${relativePath} (relative to ${yaml.file})`,
       found: relativePath,
-      expected: `the path of an ${field === 'wsdl' ? 'WSDL' : field === 'asyncapi' ? 'AsyncAPI' : 'OpenAPI'} document, relative to this file`,
+      expected: `the path of ${DOCUMENTS[field]}, relative to this file`,
     });
   }
   const baseUrl = file.baseUrl ?? file.baseUrls?.[environment];
@@ -59,6 +67,7 @@ export function buildSystem(
     },
     ...(file.pagination === undefined ? {} : { pagination: file.pagination }),
     ...(file.responseValidation === undefined ? {} : { responseValidation: file.responseValidation }),
+    ...(file.limits === undefined ? {} : { limits: file.limits }),
     source: yaml.valueAt([]),
   };
   return { value, problems };

@@ -84,6 +84,17 @@ export function checkApiRouting(
         ),
       );
     }
+    if (api.registration !== undefined && (api.visibility !== 'public' || api.auth.type !== 'apiKey')) {
+      problems.push(
+        problem(
+          yaml,
+          ['registration'],
+          '`registration` hands out API keys, so it applies to public APIs with apiKey auth only',
+          `visibility: ${api.visibility}, auth: ${api.auth.type}`,
+          'visibility: public and auth: { type: apiKey }',
+        ),
+      );
+    }
     api.routes.forEach((route, index) => {
       const at: PathSegment[] = ['routes', index];
       (route.versions ?? []).forEach((version, v) => {

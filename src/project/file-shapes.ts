@@ -11,7 +11,7 @@ import type {
   FlowControlFile,
   WebhookSignatureFile,
 } from './build-flow-kinds.ts';
-import type { SystemPagination } from './model.ts';
+import type { SystemLimits, SystemPagination } from './model.ts';
 import type { PolicySettings } from './policy-settings.ts';
 
 export interface ConfluxFile {
@@ -20,6 +20,7 @@ export interface ConfluxFile {
   readonly gateway?: { readonly host?: string; readonly port?: number };
   readonly admin?: { readonly host?: string; readonly port?: number };
   readonly shutdown?: { readonly timeoutMs?: number };
+  readonly reload?: { readonly conformance?: boolean };
   /** How long finished runs are kept, per status: `7d`, `12h`, `30m`, `45s`. */
   readonly retention?: { readonly succeeded?: string; readonly failed?: string; readonly dead?: string };
 }
@@ -72,6 +73,8 @@ export interface SystemFile {
   readonly openapi?: string;
   readonly asyncapi?: string;
   readonly wsdl?: string;
+  /** A FHIR R4 CapabilityStatement (JSON or YAML): the system is a FHIR server. */
+  readonly fhir?: string;
   readonly baseUrl?: string;
   readonly baseUrls?: Readonly<Record<string, string>>;
   readonly auth?: SystemAuthFile;
@@ -79,6 +82,7 @@ export interface SystemFile {
   readonly retry?: RetryFile;
   readonly pagination?: Readonly<Record<string, SystemPagination>>;
   readonly responseValidation?: 'off' | 'warn' | 'fail';
+  readonly limits?: SystemLimits;
 }
 
 export interface RouteFile extends RouteRoutingFile {

@@ -34,7 +34,43 @@ export type ExtraTriggerDefinition =
       /** An item's cursor; items above the stored cursor are new. Without it, a content hash decides. */
       readonly cursor?: string;
       readonly source: SourceLocation;
-    };
+    }
+  | FileTriggerDefinition;
+
+/** A column of a CSV or fixed-width file: its name, type and whether an empty value is an error. */
+export interface FileColumn {
+  readonly name: string;
+  readonly type?: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  readonly required?: boolean;
+}
+
+/**
+ * A watched drop folder (CSV or fixed-width files): runs per record, per batch or per file;
+ * files move to `archive/` or `error/`, bad rows into `error/<file>.errors.csv`.
+ */
+export interface FileTriggerDefinition {
+  readonly type: 'file';
+  /** Absolute path of the folder (written relative to the project root). */
+  readonly dir: string;
+  /** Glob of the file names taken, e.g. `*.csv`. */
+  readonly pattern: string;
+  readonly format:
+    | {
+        readonly kind: 'csv';
+        readonly columns: readonly FileColumn[];
+        readonly delimiter?: string;
+        readonly header?: boolean;
+      }
+    | {
+        readonly kind: 'fixed-width';
+        readonly fields: readonly (FileColumn & { readonly start: number; readonly length: number })[];
+      };
+  readonly per: 'record' | 'batch' | 'file';
+  readonly batchSize: number;
+  readonly everyMs: number;
+  readonly settleMs: number;
+  readonly source: SourceLocation;
+}
 
 type Base<T extends string> = {
   readonly id: string;
@@ -91,4 +127,8 @@ export interface FlowControl {
   readonly singleton?: { readonly key?: string };
   /** Integer claim priority, higher first. */
   readonly priority?: string;
+  /** Only the last trigger of a quiet period starts a run; the earlier ones are recorded as superseded. */
+  readonly debounce?: { readonly periodMs: number; readonly maxWaitMs?: number; readonly key?: string };
+  /** Up to `maxItems` triggers, or those within `maxWaitMs` of the first, start one run with their array. */
+  readonly batch?: { readonly maxItems: number; readonly maxWaitMs: number; readonly key?: string };
 }

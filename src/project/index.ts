@@ -13,6 +13,7 @@ export {
 } from './load-project.ts';
 export type {
   ApiDefinition,
+  ApiRegistration,
   ApiVersionDefinition,
   ApiVersioning,
   CircuitBreakerSettings,
@@ -37,6 +38,7 @@ export type {
   StepDefinition,
   SystemAuth,
   SystemDefinition,
+  SystemLimits,
   SystemPagination,
   TokenAuth,
   TriggerDefinition,

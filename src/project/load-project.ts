@@ -4,6 +4,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { ConfluxError } from '../errors/index.ts';
 import { buildApi } from './build-api.ts';
 import { buildFlow } from './build-flow.ts';
+import { checkControl } from './build-flow-kinds.ts';
 import { buildSettings } from './build-settings.ts';
 import { buildSystem } from './build-system.ts';
 import { checkReferences, type Loaded } from './check-references.ts';
@@ -86,8 +87,8 @@ export async function loadProject(
     read,
     problems,
     (file, yaml) => ({
-      value: buildFlow(file, yaml, mappings),
-      problems: [],
+      value: buildFlow(file, yaml, mappings, absoluteRoot),
+      problems: checkControl(file.control, yaml),
     }),
   );
   const broken = { systems: systems.broken, flows: flows.broken };

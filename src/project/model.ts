@@ -11,7 +11,13 @@ import type { PolicySettings } from './policy-settings.ts';
 
 export type * from './policy-settings.ts';
 
-import type { ApiVersioning, CompositeTarget, MockTarget, ResilienceSettings } from './api-routing.ts';
+import type {
+  ApiRegistration,
+  ApiVersioning,
+  CompositeTarget,
+  MockTarget,
+  ResilienceSettings,
+} from './api-routing.ts';
 
 export type * from './api-routing.ts';
 
@@ -41,6 +47,8 @@ export interface ProjectSettings {
   readonly environment: string;
   /** Milliseconds finished runs are kept, per final status, before pruning deletes them. */
   readonly retention: { readonly succeeded: number; readonly failed: number; readonly dead: number };
+  /** Hot reload: run the conformance specs against a changed project before applying it. */
+  readonly reload: { readonly conformance: boolean };
 }
 
 export type SystemAuth =
@@ -115,6 +123,16 @@ export type SystemPagination =
   | { readonly style: 'link'; readonly items: string }
   | { readonly style: 'next-url'; readonly nextUrl: string; readonly items: string };
 
+/** How hard a system may be called: one budget shared by flows, routes, polls and agents. */
+export interface SystemLimits {
+  /** Sustained calls per second and how many may go at once on an idle budget (default 1: evenly spaced). */
+  readonly rate?: { readonly perSecond: number; readonly burst?: number };
+  /** Calls in flight at once. */
+  readonly concurrency?: number;
+  /** One budget per credential (shared by the systems that use it) instead of per system. */
+  readonly perCredential?: boolean;
+}
+
 export interface SystemDefinition {
   readonly name: string;
   readonly description?: string;
@@ -132,6 +150,8 @@ export interface SystemDefinition {
   readonly pagination?: Readonly<Record<string, SystemPagination>>;
   /** Checks answers against the description: `warn` counts and logs drift, `fail` also rejects. */
   readonly responseValidation?: 'off' | 'warn' | 'fail';
+  /** The system's upstream budget, shared by every caller in every process (src/systems/budget). */
+  readonly limits?: SystemLimits;
   readonly source: SourceLocation;
 }
 
@@ -177,6 +197,8 @@ export interface ApiDefinition {
   /** Partner APIs: the partner consumers allowed to call. */
   readonly partners?: readonly string[];
   readonly resilience?: ResilienceSettings;
+  /** Public APIs: self-service registration of consumers under a plan. */
+  readonly registration?: ApiRegistration;
   readonly source: SourceLocation;
 }
 

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './db-schema.ts';
+import { cachingStatements } from './statement-cache.ts';
 import { type StoreTarget, translateStoreError } from './store-errors.ts';
 
 /** How long a writer waits for another process's write transaction before SQLITE_BUSY. */
@@ -23,5 +24,8 @@ export function connectSqlite(path: string): { db: Kysely<Database>; target: Sto
   database.pragma('synchronous = NORMAL');
   database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   database.pragma('foreign_keys = ON');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), target };
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) }),
+    target,
+  };
 }

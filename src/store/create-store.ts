@@ -3,11 +3,14 @@ import { ConfluxError } from '../errors/index.ts';
 import { createAdminPrincipalRepository } from './admin-principal-repository.ts';
 import { createApiKeyRepository } from './api-key-repository.ts';
 import { createAuditRepository } from './audit-repository.ts';
+import { createBudgetRepository } from './budget-repository.ts';
 import { connectPostgres, isPostgresUrl } from './connect-postgres.ts';
 import { connectSqlite } from './connect-sqlite.ts';
+import { createConnectionPauseRepository } from './connection-pause-repository.ts';
 import { createConsumerRepository } from './consumer-repository.ts';
 import type { Database } from './db-schema.ts';
 import { createEngineStateRepository } from './engine-state-repository.ts';
+import { createFlowControlRepository } from './flow-control-repository.ts';
 import { createFlowPauseRepository } from './flow-pause-repository.ts';
 import { createFlowVersionRepository } from './flow-version-repository.ts';
 import { migrate } from './migrate.ts';
@@ -68,6 +71,9 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     flowPauses: guardRepository(target, createFlowPauseRepository(db)),
     runMaintenance: guardRepository(target, createRunMaintenanceRepository(db)),
     engine: guardRepository(target, createEngineStateRepository(db, target.dialect)),
+    flowControl: guardRepository(target, createFlowControlRepository(db, target.dialect)),
+    budgets: guardRepository(target, createBudgetRepository(db, target.dialect)),
+    connectionPauses: guardRepository(target, createConnectionPauseRepository(db)),
     async ping() {
       try {
         await sql`select 1`.execute(db);

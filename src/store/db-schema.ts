@@ -8,6 +8,8 @@
  */
 import type { Generated } from 'kysely';
 import type { AuditEventsTable } from './audit-types.ts';
+import type { UpstreamBudgetSlotsTable, UpstreamBudgetsTable } from './budget-types.ts';
+import type { ConnectionPausesTable } from './connection-pause-types.ts';
 import type {
   EngineDedupTable,
   EngineEventsTable,
@@ -16,12 +18,14 @@ import type {
   EngineSlotsTable,
   EngineWaitsTable,
 } from './engine-state-tables.ts';
+import type { FlowControlKeysTable, FlowControlTriggersTable } from './flow-control-types.ts';
 import type { FlowPausesTable, FlowVersionsTable, PayloadsTable } from './history-tables.ts';
 import type {
   AdminPrincipalsTable,
   ConsumersTable,
   OAuthClientsTable,
   OAuthModelsTable,
+  OAuthRevocationsTable,
   OAuthUsersTable,
   PlansTable,
 } from './identity-types.ts';
@@ -126,5 +130,11 @@ export interface Database {
   oauth_clients: OAuthClientsTable;
   oauth_users: OAuthUsersTable;
   oauth_models: OAuthModelsTable;
+  oauth_revocations: OAuthRevocationsTable;
   admin_principals: AdminPrincipalsTable;
+  upstream_budgets: UpstreamBudgetsTable;
+  upstream_budget_slots: UpstreamBudgetSlotsTable;
+  flow_control_triggers: FlowControlTriggersTable;
+  flow_control_keys: FlowControlKeysTable;
+  connection_pauses: ConnectionPausesTable;
 }

@@ -1,10 +1,9 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './db-schema.ts';
 import type { EngineStateRepository, SlotMode, WaitRecord } from './engine-state-types.ts';
 import { decodeJson, encodeJson } from './json-column.ts';
+import { type Db, withKeyLock } from './key-lock.ts';
 import type { Dialect } from './types.ts';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 function toWait(row: Database['engine_waits']): WaitRecord {
   return {
@@ -15,35 +14,6 @@ function toWait(row: Database['engine_waits']): WaitRecord {
     deliveredAt: row.delivered_at === null ? null : Number(row.delivered_at),
     payload: decodeJson(row.payload),
   };
-}
-
-/**
- * Runs `work` holding a write lock for `key`: a transaction-scoped advisory lock on
- * PostgreSQL (other keys proceed in parallel), the database write lock on SQLite.
- */
-function withKeyLock<T>(
-  db: Kysely<Database>,
-  dialect: Dialect,
-  key: string,
-  work: (trx: Db) => Promise<T>,
-): Promise<T> {
-  if (dialect === 'postgres') {
-    return db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${`conflux:slot:${key}`}))`.execute(trx);
-      return work(trx);
-    });
-  }
-  return db.connection().execute(async (conn) => {
-    await sql`begin immediate`.execute(conn);
-    try {
-      const result = await work(conn as unknown as Db);
-      await sql`commit`.execute(conn);
-      return result;
-    } catch (error) {
-      await sql`rollback`.execute(conn);
-      throw error;
-    }
-  });
 }
 
 function dropInvalid(db: Db, key: string, mode: SlotMode, now: number) {

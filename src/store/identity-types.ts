@@ -121,6 +121,23 @@ export interface OAuthRepository {
   destroyModel(model: string, id: string): Promise<void>;
   /** Deletes every model of a grant: revoking a grant, or a replayed refresh token's family. */
   revokeGrant(grantId: string): Promise<void>;
+  /**
+   * Records revoked JWT access tokens (`token`, by jti) or grants (`grant`, by reference),
+   * each kept until `expiresAt`; recording one twice keeps the later expiry. Drops expired rows.
+   */
+  addRevocations(entries: readonly OAuthRevocation[], at: number): Promise<void>;
+  /** Which of these references are revoked now. */
+  findRevocations(refs: readonly OAuthRevocationRef[], now: number): Promise<OAuthRevocationRef[]>;
+}
+
+export interface OAuthRevocationRef {
+  readonly kind: 'token' | 'grant';
+  readonly id: string;
+}
+
+export interface OAuthRevocation extends OAuthRevocationRef {
+  /** Epoch ms after which no token the row concerns can be valid any more. */
+  readonly expiresAt: number;
 }
 
 export type AdminRole = 'owner' | 'admin' | 'developer' | 'viewer' | 'auditor';
@@ -199,6 +216,13 @@ export interface OAuthModelsTable {
   user_code: string | null;
   expires_at: number | null;
   consumed_at: number | null;
+}
+
+export interface OAuthRevocationsTable {
+  kind: string;
+  id: string;
+  revoked_at: number;
+  expires_at: number;
 }
 
 export interface AdminPrincipalsTable {

@@ -1,6 +1,17 @@
 export type { AuditFilter, AuditRecord, AuditRepository } from './audit-types.ts';
+export type { BudgetChange, BudgetRecord, UpstreamBudgetRepository } from './budget-types.ts';
+export type { ConnectionPauseRecord, ConnectionPauseRepository } from './connection-pause-types.ts';
 export { createStore } from './create-store.ts';
 export type { EngineStateRepository, EventRecord, SlotMode, WaitRecord } from './engine-state-types.ts';
+export {
+  type CollectedStatus,
+  type CollectedTrigger,
+  type CollectKind,
+  type CollectRequest,
+  type CollectResult,
+  collectingKind,
+  type FlowControlRepository,
+} from './flow-control-types.ts';
 export type {
   FlowPauseRecord,
   FlowPauseRepository,
@@ -23,6 +34,8 @@ export type {
   OAuthClientRecord,
   OAuthModelRecord,
   OAuthRepository,
+  OAuthRevocation,
+  OAuthRevocationRef,
   OAuthUserRecord,
   PlanPatch,
   PlanRecord,

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from './db-schema.ts';
 import type {
   OAuthClientRecord,
@@ -6,6 +6,7 @@ import type {
   OAuthModelRecord,
   OAuthModelsTable,
   OAuthRepository,
+  OAuthRevocationRef,
   OAuthUserRecord,
   OAuthUsersTable,
 } from './identity-types.ts';
@@ -188,6 +189,31 @@ export function createOAuthRepository(db: Kysely<Database>): OAuthRepository {
     },
     async revokeGrant(grantId) {
       await db.deleteFrom('oauth_models').where('grant_id', '=', grantId).execute();
+    },
+    async addRevocations(entries, at) {
+      await db.deleteFrom('oauth_revocations').where('expires_at', '<=', at).execute();
+      for (const entry of entries) {
+        await db
+          .insertInto('oauth_revocations')
+          .values({ kind: entry.kind, id: entry.id, revoked_at: at, expires_at: entry.expiresAt })
+          .onConflict((oc) =>
+            // CASE rather than max()/greatest(): one spelling for SQLite and PostgreSQL.
+            oc.columns(['kind', 'id']).doUpdateSet({
+              expires_at: sql<number>`case when excluded.expires_at > oauth_revocations.expires_at then excluded.expires_at else oauth_revocations.expires_at end`,
+            }),
+          )
+          .execute();
+      }
+    },
+    async findRevocations(refs, now) {
+      if (refs.length === 0) return [];
+      const rows = await db
+        .selectFrom('oauth_revocations')
+        .select(['kind', 'id'])
+        .where('expires_at', '>', now)
+        .where((eb) => eb.or(refs.map((ref) => eb.and([eb('kind', '=', ref.kind), eb('id', '=', ref.id)]))))
+        .execute();
+      return rows.map((row) => ({ kind: row.kind as OAuthRevocationRef['kind'], id: row.id }));
     },
   };
 }

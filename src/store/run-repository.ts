@@ -8,7 +8,7 @@ import type { Database } from './db-schema.ts';
 import { encodeJson } from './json-column.ts';
 import { decodeRunCursor, encodeRunCursor } from './run-cursor.ts';
 import { applyRunFilter } from './run-filter.ts';
-import { toRunRecord, toStepRecord } from './run-rows.ts';
+import { newRunRow, toRunRecord, toStepRecord } from './run-rows.ts';
 import type { Dialect, RunRecord, RunRepository, RunStatus } from './types.ts';
 
 const DEFAULT_PAGE = 50;
@@ -24,27 +24,9 @@ function byQueueOrder(a: RunRecord, b: RunRecord): number {
 export function createRunRepository(db: Kysely<Database>, dialect: Dialect): RunRepository {
   return {
     async create(run) {
-      const now = Date.now();
       const row = await db
         .insertInto('runs')
-        .values({
-          id: run.id,
-          flow: run.flow,
-          flow_version: run.flowVersion,
-          status: 'queued',
-          trigger_type: run.triggerType,
-          input: encodeJson(run.input),
-          output: null,
-          error: null,
-          correlation_id: run.correlationId,
-          created_at: now,
-          updated_at: now,
-          finished_at: null,
-          available_at: run.availableAt ?? now,
-          priority: run.priority ?? 0,
-          lease_owner: null,
-          lease_expires_at: null,
-        })
+        .values(newRunRow(run, Date.now()))
         .returningAll()
         .executeTakeFirstOrThrow();
       return toRunRecord(row);
@@ -79,26 +61,37 @@ export function createRunRepository(db: Kysely<Database>, dialect: Dialect): Run
     },
 
     // One UPDATE ... WHERE id IN (SELECT ... LIMIT n) statement is one transaction on both
-    // dialects. On PostgreSQL the inner SELECT locks with SKIP LOCKED, so concurrent claimers
+    // dialects. On PostgreSQL the inner SELECTs lock with SKIP LOCKED, so concurrent claimers
     // take disjoint rows without waiting; on SQLite the statement holds the single write lock.
+    // Due queued runs and runs whose lease expired are chosen apart, each arm reading its
+    // first `limit` rows in claim order from an index (runs_claim_order, runs_claim_expired),
+    // then merged: a long backlog costs nothing per claim, where one OR-ed select had to sort
+    // every due run.
     async claim(owner, leaseMs, limit, now) {
-      let due = db
-        .selectFrom('runs')
+      const arm = (status: 'queued' | 'running') => {
+        let rows = db
+          .selectFrom('runs')
+          .select(['id', 'priority', 'available_at', 'created_at'])
+          .where('status', '=', status)
+          .where(status === 'queued' ? 'available_at' : 'lease_expires_at', '<=', now)
+          // Runs of a paused flow stay queued until it is resumed.
+          .where('flow', 'not in', db.selectFrom('flow_pauses').select('flow'))
+          .orderBy('priority', 'desc')
+          .orderBy('available_at')
+          .orderBy('created_at')
+          .orderBy('id')
+          .limit(limit);
+        if (dialect === 'postgres') rows = rows.forUpdate().skipLocked();
+        return db.selectFrom(rows.as(status)).selectAll();
+      };
+      const due = db
+        .selectFrom(arm('queued').unionAll(arm('running')).as('due'))
         .select('id')
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('status', '=', 'queued'), eb('available_at', '<=', now)]),
-            eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<=', now)]),
-          ]),
-        )
-        // Runs of a paused flow stay queued until it is resumed.
-        .where('flow', 'not in', db.selectFrom('flow_pauses').select('flow'))
         .orderBy('priority', 'desc')
         .orderBy('available_at')
         .orderBy('created_at')
         .orderBy('id')
         .limit(limit);
-      if (dialect === 'postgres') due = due.forUpdate().skipLocked();
       const rows = await db
         .updateTable('runs')
         .set((eb) => ({

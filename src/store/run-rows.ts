@@ -1,7 +1,29 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { RunsTable, StepsTable } from './db-schema.ts';
-import { decodeJson } from './json-column.ts';
-import type { RunRecord, RunStatus, StepRecord, StepStatus } from './types.ts';
+import { decodeJson, encodeJson } from './json-column.ts';
+import type { RunRecord, RunRepository, RunStatus, StepRecord, StepStatus } from './types.ts';
+
+/** The row of a newly queued run (runs.create, and runs opened by debounce or batching). */
+export function newRunRow(run: Parameters<RunRepository['create']>[0], now: number): Insertable<RunsTable> {
+  return {
+    id: run.id,
+    flow: run.flow,
+    flow_version: run.flowVersion,
+    status: 'queued',
+    trigger_type: run.triggerType,
+    input: encodeJson(run.input),
+    output: null,
+    error: null,
+    correlation_id: run.correlationId,
+    created_at: now,
+    updated_at: now,
+    finished_at: null,
+    available_at: run.availableAt ?? now,
+    priority: run.priority ?? 0,
+    lease_owner: null,
+    lease_expires_at: null,
+  };
+}
 
 export function toRunRecord(row: Selectable<RunsTable>): RunRecord {
   return {

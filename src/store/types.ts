@@ -5,7 +5,10 @@
  */
 
 import type { AuditRepository } from './audit-types.ts';
+import type { UpstreamBudgetRepository } from './budget-types.ts';
+import type { ConnectionPauseRepository } from './connection-pause-types.ts';
 import type { EngineStateRepository } from './engine-state-types.ts';
+import type { FlowControlRepository } from './flow-control-types.ts';
 import type {
   FlowPauseRepository,
   FlowVersionRepository,
@@ -183,6 +186,12 @@ export interface Store {
   readonly runMaintenance: RunMaintenanceRepository;
   /** Waits, dedup ids, trigger state, flow-control slots and rates, the event outbox. */
   readonly engine: EngineStateRepository;
+  /** Triggers collected by debounce and batching, with the runs that carry them. */
+  readonly flowControl: FlowControlRepository;
+  /** Upstream budgets shared through the store (src/systems/budget). */
+  readonly budgets: UpstreamBudgetRepository;
+  /** Flows paused by a system's invalid credentials (connection-pause-types.ts). */
+  readonly connectionPauses: ConnectionPauseRepository;
   /** Gateway quota counters (src/gateway/policies/quota). */
   readonly quotas: QuotaRepository;
   /** The audit trail (partner API calls; audit-types.ts). */

@@ -61,11 +61,11 @@ export interface ChannelBinding {
 export type PaginationStyle = SystemPagination;
 
 export interface SystemDescription {
-  /** Which kind of document described the system. */
-  readonly kind: 'openapi' | 'asyncapi' | 'wsdl';
+  /** Which kind of document described the system (`fhir`: a FHIR R4 CapabilityStatement). */
+  readonly kind: 'openapi' | 'asyncapi' | 'wsdl' | 'fhir';
   readonly title: string;
   readonly version: string;
-  /** Version of the source document: OpenAPI '2.0'/'3.0.x'/'3.1.x', AsyncAPI '2.6.0'/'3.0.0', WSDL '1.1'. */
+  /** Version of the source document: OpenAPI '2.0'/'3.0.x'/'3.1.x', AsyncAPI '2.6.0'/'3.0.0', WSDL '1.1', FHIR '4.0.1'. */
   readonly specVersion: string;
   readonly servers: readonly string[];
   readonly operations: ReadonlyMap<string, Operation>;
@@ -101,6 +101,16 @@ export interface SystemCaller {
     input: Record<string, unknown>,
     options: CallOptions,
   ): Promise<SystemResponse>;
+  /**
+   * The answers of an operation page after page when it pages (the system file's `pagination`,
+   * FHIR searches through Bundle links), else its one answer: how a poll trigger reads every page.
+   */
+  pages?(
+    system: string,
+    operation: string,
+    input: Record<string, unknown>,
+    options: CallOptions,
+  ): AsyncIterable<SystemResponse>;
   /**
    * A SUBSCRIBE operation (AsyncAPI channel) as a trigger source, in the engine's TriggerSource
    * shape. `name` identifies the subscriber durably (e.g. `<flow>:<trigger index>`).

@@ -16,7 +16,9 @@ export function copyProject(source: string): { dir: string; remove(): void } {
 
 export interface ConfluxProcess {
   readonly child: ChildProcess;
+  /** Empty for a process without the gateway role. */
   readonly gatewayUrl: string;
+  /** Empty for a process without the admin role. */
   readonly adminUrl: string;
   readonly adminToken: string;
   /** Everything the process wrote so far (stdout and stderr). */
@@ -66,9 +68,11 @@ export async function startConflux(
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
   while (Date.now() < deadline) {
-    const gateway = /gateway\s+(http:\/\/\S+)/.exec(text)?.[1];
-    const admin = /admin API\s+(http:\/\/\S+)/.exec(text)?.[1];
-    if (gateway !== undefined && admin !== undefined) {
+    // The banner is written whole, so once its roles line is there so are the listeners' URLs
+    // (a process without the gateway or admin role prints none: its URL stays empty).
+    if (/^ {2}roles {6}\S/m.test(text)) {
+      const gateway = /^ {2}gateway {4}(http:\/\/\S+)/m.exec(text)?.[1] ?? '';
+      const admin = /^ {2}admin API {2}(http:\/\/\S+)/m.exec(text)?.[1] ?? '';
       return { child, gatewayUrl: gateway, adminUrl: admin, adminToken, output: () => text, exited };
     }
     if (child.exitCode !== null) break;

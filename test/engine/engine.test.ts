@@ -202,6 +202,9 @@ describe('engine', () => {
       { sku: 'B2', qty: 1 },
       { triggerType: 'test', correlationId: 'c' },
     );
+    // An earlier claim by a worker that died after recording "reserve" (its lease ran out).
+    const [claimed] = await h.store.runs.claim('dead-worker', 1, 1, Date.now());
+    assert.equal(claimed?.id, run.id);
     await h.store.runs.saveStep({
       runId: run.id,
       stepId: 'reserve',
@@ -213,9 +216,11 @@ describe('engine', () => {
       startedAt: Date.now(),
       finishedAt: Date.now(),
     });
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await engine.start();
     const done = await engine.waitForRun(run.id, 10_000);
     assert.equal(done.status, 'succeeded');
+    assert.equal(done.attempts, 2, 'resumed by a second claim');
     assert.equal(h.upstream.count(`${run.id}:reserve`), 0);
     assert.equal(h.upstream.count(`${run.id}:charge`), 1);
     assert.deepEqual((done.output as { summary: unknown }).summary, {

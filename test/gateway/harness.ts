@@ -30,7 +30,8 @@ export function writeProject(files: Record<string, string>): {
   return { dir, write, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function startProject(dir: string): Promise<RunningPlatform> {
+/** Starts a project in-process; `env` adds or overrides variables (e.g. the OTLP endpoint). */
+export function startProject(dir: string, env: Record<string, string> = {}): Promise<RunningPlatform> {
   return startPlatform({
     projectRoot: dir,
     env: {
@@ -39,6 +40,7 @@ export function startProject(dir: string): Promise<RunningPlatform> {
       CONFLUX_GATEWAY_HOST: '127.0.0.1',
       CONFLUX_ADMIN_TOKEN: ADMIN_TOKEN,
       CONFLUX_LOG_LEVEL: 'silent',
+      ...env,
     },
     version: 'test',
     logger: createLogger({ level: 'silent' }),

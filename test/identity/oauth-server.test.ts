@@ -4,30 +4,10 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import * as client from 'openid-client';
 import type { RunningPlatform } from '../../src/platform/index.ts';
 import { admin, call, startProject, startUpstream, writeProject } from './identity-harness.ts';
+import { Browser } from './oauth-browser.ts';
 
 const AUDIENCE = 'urn:conflux:api:orders';
 const REDIRECT = 'http://127.0.0.1:9/callback';
-
-/** Follows one redirect hop by hand, carrying the provider's cookies like a browser would. */
-class Browser {
-  readonly #cookies = new Map<string, string>();
-  async go(url: string, init: RequestInit = {}): Promise<Response> {
-    const response = await fetch(url, {
-      ...init,
-      redirect: 'manual',
-      headers: {
-        ...(init.headers as Record<string, string> | undefined),
-        cookie: [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-      },
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const at = pair.indexOf('=');
-      this.#cookies.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    return response;
-  }
-}
 
 describe('OAuth 2.0 authorization server driven by openid-client, tokens used at the gateway', () => {
   let platform: RunningPlatform;

@@ -21,6 +21,7 @@ describe('loadProject on a valid project', () => {
       admin: { host: '127.0.0.1', port: 8081 },
       shutdownTimeoutMs: 2000,
       retention: { succeeded: 7 * 86_400_000, failed: 30 * 86_400_000, dead: 30 * 86_400_000 },
+      reload: { conformance: true },
     });
   });
 

@@ -74,13 +74,13 @@ describe('schema problems point at the YAML node', () => {
       'systems/shop.yaml': 'name: shop\nbaseUrl: http://127.0.0.1:9999/shop\nauth: { type: bearer }\n',
     });
     // The missing description is reported twice at the map: once as missing `openapi`, once as
-    // missing one of openapi/asyncapi/wsdl.
+    // missing one of openapi/asyncapi/wsdl/fhir.
     assert.deepEqual(where(problems), [
       'systems/shop.yaml:1:1 schema',
       'systems/shop.yaml:1:1 schema',
       'systems/shop.yaml:3:7 schema',
     ]);
-    assert.equal(problems[0]?.message, 'missing required properties "openapi", "asyncapi", "wsdl"');
+    assert.equal(problems[0]?.message, 'missing required properties "openapi", "asyncapi", "wsdl", "fhir"');
     assert.equal(problems[0]?.found, 'a map with name, baseUrl, auth');
     // Since bearer auth gained a token-exchange alternative, ajv reports the anyOf as a whole;
     // the location is still exact. (Naming the missing `secret` again is an open item.)

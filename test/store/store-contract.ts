@@ -222,6 +222,32 @@ export function describeStoreContract(
         );
       }));
 
+    test('runs: claim takes the highest priority first, with expired leases in the same order, never paused flows', () =>
+      withStore(async (store) => {
+        await store.runs.create(run('crashed', { availableAt: 1000 }));
+        assert.equal((await store.runs.claim('w-dead', LEASE, 1, 1000)).length, 1);
+        await store.runs.create(run('low', { availableAt: 1100 }));
+        await store.runs.create(run('low-later', { availableAt: 1200 }));
+        await store.runs.create({ ...run('urgent', { availableAt: 1900 }), priority: 5 });
+        await store.runs.create(run('paused', { availableAt: 900, flow: 'held' }));
+        await store.flowPauses.pause('held', 'maintenance', 1000);
+        // At 2000 + LEASE the dead worker's lease has run out: "crashed" is due like a queued run.
+        const now = 2000 + LEASE;
+        const first = await store.runs.claim('w-1', LONG_LEASE, 3, now);
+        assert.deepEqual(first.map((r) => r.id).sort(), ['crashed', 'low', 'urgent']);
+        assert.equal(first.find((r) => r.id === 'crashed')?.attempts, 2);
+        assert.deepEqual(
+          (await store.runs.claim('w-1', LONG_LEASE, 3, now)).map((r) => r.id),
+          ['low-later'],
+          'the paused flow is skipped in both',
+        );
+        await store.flowPauses.resume('held');
+        assert.deepEqual(
+          (await store.runs.claim('w-1', LONG_LEASE, 3, now)).map((r) => r.id),
+          ['paused'],
+        );
+      }));
+
     test('runs: lease renewal, expiry and reclaim by another worker', () =>
       withStore(async (store) => {
         await store.runs.create(run('r-1'));
@@ -370,6 +396,28 @@ export function describeStoreContract(
         assert.equal(await b.schedules.claimFire('nightly', 2000), true);
         assert.equal(await a.schedules.claimFire('hourly', 1000), true, 'keys are independent');
         assert.equal(await a.schedules.lastFire('nightly'), 2000);
+      }));
+
+    test('connection pauses: holds per system; release answers the flows no other system holds', () =>
+      withStore(async (store) => {
+        await store.connectionPauses.hold('crm', 'sync', 1000);
+        await store.connectionPauses.hold('crm', 'sync', 1001);
+        await store.connectionPauses.hold('crm', 'both', 1000);
+        await store.connectionPauses.hold('erp', 'both', 1002);
+        assert.equal(await store.connectionPauses.held('both'), true);
+        assert.equal(await store.connectionPauses.held('other'), false);
+        assert.deepEqual(
+          (await store.connectionPauses.list()).map((pause) => [pause.system, pause.flow, pause.pausedAt]),
+          [
+            ['crm', 'both', 1000],
+            ['crm', 'sync', 1000],
+            ['erp', 'both', 1002],
+          ],
+        );
+        assert.deepEqual(await store.connectionPauses.release('crm'), ['sync']);
+        assert.deepEqual(await store.connectionPauses.release('crm'), []);
+        assert.deepEqual(await store.connectionPauses.release('erp'), ['both']);
+        assert.deepEqual(await store.connectionPauses.list(), []);
       }));
   });
 }

@@ -57,11 +57,12 @@ paths:
     );
     writeFileSync(
       join(dir, 'systems', 'stock.yaml'),
-      'name: stock\nopenapi: ../specs/stock.yaml\nbaseUrls:\n  dev: mock\n  prod: https://erp.example.com/api\n',
+      'name: stock\nopenapi: ../specs/stock.yaml\nbaseUrls:\n  dev: mock\n  prod: https://erp.example.com/api\nauth: { type: apiKey, in: header, name: x-api-key, secret: erp-key }\n',
     );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  // The vault here has no secrets at all: the mock is called without the real system's credentials.
   test('dev serves the mock; prod points at the real system', async () => {
     writeFileSync(join(dir, 'conflux.yaml'), 'name: envmock\nenvironment: dev\n');
     const dev = await loadProject(dir);

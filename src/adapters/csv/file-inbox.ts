@@ -10,13 +10,31 @@ export interface InboxOptions {
   /** Which files are picked up, e.g. /\.csv$/i. */
   readonly pattern: RegExp;
   readonly format: FileFormat;
-  /** Called per good record; a throw counts as that row's error. */
-  onRecord(record: Record<string, unknown>, context: { file: string; line: number }): Promise<void>;
+  /** Called per good record; a throw counts as that row's error. Give this or `onBatch`. */
+  onRecord?(record: Record<string, unknown>, context: { file: string; line: number }): Promise<void>;
+  /**
+   * Called per batch of good records instead: `batchSize` rows (the last batch of a file may be
+   * shorter; unbounded: one batch per file). A throw counts as an error of each of its rows.
+   */
+  onBatch?(batch: InboxBatch): Promise<void>;
+  /** Rows per `onBatch` call (default: the whole file). */
+  readonly batchSize?: number;
   readonly logger: Logger;
   /** How often the folder is scanned (default 1 s). */
   readonly pollMs?: number;
   /** A file is taken once its size has not changed for this long (default 500 ms): still being written otherwise. */
   readonly settleMs?: number;
+}
+
+export interface InboxBatch {
+  readonly file: string;
+  /** Names this file's content: name, size and modification time (a re-read of it is recognised). */
+  readonly fileKey: string;
+  /** 0-based number of the batch within the file. */
+  readonly index: number;
+  readonly rows: readonly { readonly line: number; readonly record: Record<string, unknown> }[];
+  /** Rows that failed so far (all of the file's, for the batch that ends the file). */
+  readonly errors: readonly RowError[];
 }
 
 export interface FileOutcome {
@@ -36,6 +54,8 @@ export interface FileOutcome {
  * time, oldest first; a restart picks up whatever is still in the folder.
  */
 export function createFileInbox(options: InboxOptions) {
+  const deliver = batchDelivery(options);
+  const batchSize = options.onBatch === undefined ? 1 : (options.batchSize ?? Number.POSITIVE_INFINITY);
   const archive = join(options.dir, 'archive');
   const errors = join(options.dir, 'error');
   mkdirSync(archive, { recursive: true });
@@ -46,24 +66,31 @@ export function createFileInbox(options: InboxOptions) {
 
   async function processFile(path: string): Promise<FileOutcome> {
     const name = basename(path);
+    const stat = statSync(path);
+    const fileKey = `${name}:${stat.size}:${Math.floor(stat.mtimeMs)}`;
     const rowErrors: RowError[] = [];
     let records = 0;
-    for await (const row of readRecords(path, options.format)) {
-      if ('error' in row) {
-        rowErrors.push(row.error);
-        continue;
-      }
+    let pending: { line: number; record: Record<string, unknown> }[] = [];
+    let index = 0;
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const rows = pending;
+      pending = [];
       try {
-        await options.onRecord(row.record, { file: name, line: row.line });
-        records += 1;
+        await deliver({ file: name, fileKey, index, rows, errors: [...rowErrors] });
+        records += rows.length;
       } catch (error) {
-        rowErrors.push({
-          line: row.line,
-          message: error instanceof Error ? error.message : String(error),
-          raw: JSON.stringify(row.record),
-        });
+        const message = error instanceof Error ? error.message : String(error);
+        for (const row of rows) rowErrors.push({ line: row.line, message, raw: JSON.stringify(row.record) });
       }
+      index += 1;
+    };
+    for await (const row of readRecords(path, options.format)) {
+      if ('error' in row) rowErrors.push(row.error);
+      else pending.push(row);
+      if (pending.length >= batchSize) await flush();
     }
+    await flush();
     let report: string | undefined;
     if (rowErrors.length > 0) {
       report = join(errors, `${name}.errors.csv`);
@@ -124,5 +151,15 @@ export function createFileInbox(options: InboxOptions) {
       if (timer !== undefined) clearInterval(timer);
       await busy;
     },
+  };
+}
+
+/** One delivery function for both styles: per record (a batch of one) or per batch. */
+function batchDelivery(options: InboxOptions): (batch: InboxBatch) => Promise<void> {
+  const { onBatch, onRecord } = options;
+  if (onBatch !== undefined) return (batch) => onBatch(batch);
+  if (onRecord === undefined) throw new Error('createFileInbox needs onRecord or onBatch');
+  return async (batch) => {
+    for (const row of batch.rows) await onRecord(row.record, { file: batch.file, line: row.line });
   };
 }

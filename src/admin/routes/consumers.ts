@@ -1,8 +1,6 @@
-// Over 400 lines: consumer CRUD, partner onboarding and key rotation share one schema set and
-// presenter; splitting them (routes/partners.ts, routes/key-rotation.ts) is the next clean-up.
 import type { FastifyInstance } from 'fastify';
 import { ConfluxError } from '../../errors/index.ts';
-import { type ApiKeyService, ROLES } from '../../identity/index.ts';
+import { type ApiKeyService, onboardPartner, ROLES } from '../../identity/index.ts';
 import type { ApiKeyRecord, ConsumerKind, ConsumerRecord } from '../../store/index.ts';
 import { actorOf, type IdentityAdmin } from '../identity-admin.ts';
 
@@ -361,44 +359,25 @@ export function registerConsumerRoutes(
     },
     async (request, reply) => {
       const body = request.body;
-      const scopes = body.scopes ?? [];
-      const consumer = await identity.consumers.create({
-        name: body.name,
-        type: 'partner',
-        description: body.description ?? '',
-        contact: body.contact ?? {},
-        apis: body.apis ?? [],
-        plan: body.plan ?? null,
-        scopes,
-      });
-      const wanted = body.credentials ?? ['apiKey'];
-      const answer: Record<string, unknown> = { consumer: presentConsumer(consumer) };
-      if (wanted.includes('apiKey')) {
-        const expiresAt = body.keyExpiresAt === undefined ? null : Date.parse(body.keyExpiresAt);
-        const issued = await keys.create({
-          consumer: consumer.name,
-          name: `${consumer.name} partner key`,
-          scopes,
-          expiresAt,
-        });
-        answer.apiKey = { key: issued.key, id: issued.record.id, prefix: issued.record.prefix };
-      }
-      if (wanted.includes('clientCredentials')) {
-        const audiences = body.audiences ?? (body.apis ?? []).map((api) => `urn:conflux:api:${api}`);
-        const client = await identity.oauth.registerClient({
-          consumer: consumer.name,
-          name: consumer.name,
-          grantTypes: ['client_credentials'],
-          redirectUris: [],
-          scopes,
-          audiences,
-        });
-        answer.oauthClient = { clientId: client.record.id, clientSecret: client.secret, audiences };
-      }
+      const onboarded = await onboardPartner(
+        { consumers: identity.consumers, keys, oauth: identity.oauth },
+        {
+          name: body.name,
+          apis: body.apis ?? [],
+          ...(body.description === undefined ? {} : { description: body.description }),
+          ...(body.contact === undefined ? {} : { contact: body.contact }),
+          ...(body.plan === undefined ? {} : { plan: body.plan }),
+          ...(body.scopes === undefined ? {} : { scopes: body.scopes }),
+          ...(body.credentials === undefined ? {} : { credentials: body.credentials }),
+          ...(body.audiences === undefined ? {} : { audiences: body.audiences }),
+          ...(body.keyExpiresAt === undefined ? {} : { keyExpiresAt: Date.parse(body.keyExpiresAt) }),
+        },
+      );
+      const answer = { ...onboarded, consumer: presentConsumer(onboarded.consumer) };
       await identity.audit.recordChange({
         actor: actorOf(request),
         action: 'partner.onboard',
-        subject: `consumer:${consumer.name}`,
+        subject: `consumer:${onboarded.consumer.name}`,
         correlationId: request.id,
         status: 201,
         after: answer,

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { ConfluxError } from '../../errors/index.ts';
+import { durationMs } from '../identity-options.ts';
 import { withCore } from '../offline-core.ts';
 import type { Output } from '../output.ts';
-
-const DURATION = /^(\d+)([smhd])$/;
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 export function registerKey(program: Command, output: (json: boolean) => Output): void {
   const key = program.command('key').description('Manage API keys for gateway consumers');
@@ -28,7 +26,7 @@ export function registerKey(program: Command, output: (json: boolean) => Output)
       }) => {
         const out = output(options.json === true);
         const expiresAt =
-          options.expiresIn === undefined ? null : Date.now() + parseDuration(options.expiresIn);
+          options.expiresIn === undefined ? null : Date.now() + durationMs('expires-in', options.expiresIn);
         const scopes = options.scopes
           .split(',')
           .map((scope) => scope.trim())
@@ -83,15 +81,4 @@ export function registerKey(program: Command, output: (json: boolean) => Output)
       out.result({ id, revoked: true });
       out.line(`revoked ${id}`);
     });
-}
-
-function parseDuration(text: string): number {
-  const match = DURATION.exec(text);
-  if (match === null) {
-    throw new ConfluxError(
-      'HTTP_BAD_REQUEST',
-      `--expires-in: found "${text}", expected a number and a unit (s, m, h, d), e.g. 30d.`,
-    );
-  }
-  return Number(match[1]) * (UNIT_MS[match[2] as string] as number);
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ConfluxError } from '../../errors/index.ts';
 import { withCore } from '../offline-core.ts';
 import type { Output } from '../output.ts';
+import { readStdin } from './read-stdin.ts';
 
 export function registerSecret(program: Command, output: (json: boolean) => Output): void {
   const secret = program
@@ -15,7 +16,7 @@ export function registerSecret(program: Command, output: (json: boolean) => Outp
     .option('--json', 'machine-readable output')
     .action(async (name: string, options: { project?: string; json?: boolean }) => {
       const out = output(options.json === true);
-      const value = (await readStdin()).replace(/\r?\n$/, '');
+      const value = (await readStdin('value (end with Ctrl-D): ')).replace(/\r?\n$/, '');
       if (value === '')
         throw new ConfluxError(
           'HTTP_BAD_REQUEST',
@@ -36,11 +37,4 @@ export function registerSecret(program: Command, output: (json: boolean) => Outp
       out.result(names);
       for (const name of names) out.line(name);
     });
-}
-
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY === true) process.stderr.write('value (end with Ctrl-D): ');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8');
 }

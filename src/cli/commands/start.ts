@@ -4,19 +4,31 @@ import { watchProject } from '../../project/index.ts';
 import type { Output } from '../output.ts';
 import { projectDirectory } from '../project-dir.ts';
 import { VERSION } from '../version.ts';
+import { demoPartnerLines, seedDemoPartner } from './demo-partner.ts';
 
 const DEMO_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 interface StartOptions {
   project?: string;
   demoKey?: boolean;
+  role?: string[];
+}
+
+/** `--role` may repeat and take comma lists; the values are read by the platform (roles.ts). */
+function collectRoles(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }
 
 export function registerStart(program: Command, output: (json: boolean) => Output): void {
   program
     .command('start')
-    .description('Start the gateway, the engine and the admin API for a project')
+    .description('Start the gateway, the engine and the admin API for a project (or some of them: --role)')
     .option('--project <dir>', 'project folder (default: current folder)')
+    .option(
+      '--role <roles>',
+      'what this process does: all (default), gateway, worker, admin; repeat or comma-separate (on embedded SQLite it must include worker)',
+      collectRoles,
+    )
     .option('--demo-key', 'issue an API key for consumer "demo" (valid 24 h) and print it')
     .action(async (options: StartOptions) => {
       await serve(options, output(false), false);
@@ -34,8 +46,13 @@ export function registerStart(program: Command, output: (json: boolean) => Outpu
 async function serve(options: StartOptions, out: Output, watch: boolean): Promise<void> {
   const root = projectDirectory(options.project);
   // Loaded here, not at the top: `conflux --help` and light commands should not pay for it.
-  const { startPlatform } = await import('../../platform/index.ts');
-  const platform = await startPlatform({ projectRoot: root, env: process.env, version: VERSION });
+  const { describeRoles, parseRoles, startPlatform } = await import('../../platform/index.ts');
+  const platform = await startPlatform({
+    projectRoot: root,
+    env: process.env,
+    version: VERSION,
+    roles: parseRoles(options.role ?? []),
+  });
   installSignalHandlers(platform);
   const demoKey =
     options.demoKey === true
@@ -45,12 +62,17 @@ async function serve(options: StartOptions, out: Output, watch: boolean): Promis
           expiresAt: Date.now() + DEMO_KEY_TTL_MS,
         })
       : undefined;
+  const demoPartner = options.demoKey === true ? await seedDemoPartner(platform, root) : undefined;
   // The banner is written in one piece, so whoever reads it (a person, a test) sees it whole.
   const banner = [
     `${out.paint('bold', 'Conflux')} ${VERSION} serving ${root}`,
-    `  gateway    ${platform.gatewayUrl}`,
-    `  admin API  ${platform.adminUrl}   (metrics: ${platform.adminUrl}/metrics)`,
+    `  roles      ${describeRoles(platform.roles)}`,
   ];
+  if (platform.roles.has('gateway')) banner.push(`  gateway    ${platform.gatewayUrl}`);
+  if (platform.roles.has('admin'))
+    banner.push(`  admin API  ${platform.adminUrl}   (metrics: ${platform.adminUrl}/metrics)`);
+  if (platform.roles.has('worker'))
+    banner.push(`  worker     executing runs from the ${platform.core.store.dialect} store`);
   if (platform.generatedAdminToken !== undefined) {
     banner.push('  admin token (shown once; set CONFLUX_ADMIN_TOKEN to choose your own):');
     banner.push(`    ${out.paint('yellow', platform.generatedAdminToken)}`);
@@ -59,6 +81,7 @@ async function serve(options: StartOptions, out: Output, watch: boolean): Promis
     banner.push('  demo API key (consumer "demo", expires in 24 h):');
     banner.push(`    ${out.paint('green', demoKey.key)}`);
   }
+  if (demoPartner !== undefined) banner.push(...demoPartnerLines(demoPartner, out));
   out.line(banner.join('\n'));
   if (watch) {
     const watcher = watchProject(

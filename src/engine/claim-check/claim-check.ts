@@ -51,6 +51,13 @@ export function withClaimCheck(store: Store, thresholdBytes = DEFAULT_CLAIM_CHEC
   const runs = store.runs;
   return {
     ...store,
+    flowControl: {
+      ...store.flowControl,
+      // A batch's trigger data is the array of its triggers: often the largest input of all.
+      async seal(runId, owner, input, now) {
+        return store.flowControl.seal(runId, owner, await offload(store, runId, input, thresholdBytes), now);
+      },
+    },
     runs: {
       ...runs,
       async create(run) {

@@ -17,6 +17,13 @@ export interface StartDecision {
   readonly priority?: number;
 }
 
+/** The claim priority a trigger gives its run: an integer (0 when the expression says no number). */
+export async function priorityOf(flow: CompiledFlow, input: unknown): Promise<number | undefined> {
+  if (flow.control.priority === undefined) return undefined;
+  const value = Number(await flow.control.priority.evaluate({ trigger: input }));
+  return Number.isFinite(value) ? Math.trunc(value) : 0;
+}
+
 /**
  * Decides, when a run is started, its priority, its place in the throttle (the first period
  * with room, reserved atomically in the store) and whether a singleton joins an active run.
@@ -30,11 +37,7 @@ export async function decideStart(
   const { control } = flow;
   const name = flow.definition.name;
   const now = Date.now();
-  let priority: number | undefined;
-  if (control.priority !== undefined) {
-    const value = Number(await control.priority.evaluate({ trigger: input }));
-    priority = Number.isFinite(value) ? Math.trunc(value) : 0;
-  }
+  const priority = await priorityOf(flow, input);
   if (control.singleton !== undefined) {
     const key = `single:${name}:${await controlKey(control.singleton.key, input)}`;
     if (!(await store.engine.acquireSlot(key, runId, 1, 'active', now, now + SINGLETON_GRACE_MS))) {

@@ -10,6 +10,16 @@ export interface CompiledControl {
   };
   readonly singleton?: { readonly key: CompiledExpression | undefined };
   readonly priority?: CompiledExpression;
+  readonly debounce?: {
+    readonly periodMs: number;
+    readonly maxWaitMs: number | undefined;
+    readonly key: CompiledExpression | undefined;
+  };
+  readonly batch?: {
+    readonly maxItems: number;
+    readonly maxWaitMs: number;
+    readonly key: CompiledExpression | undefined;
+  };
 }
 
 /** Compiles a flow's control keys at load, so a syntax error rejects the load like any expression. */
@@ -40,6 +50,24 @@ export function compileControl(flow: FlowDefinition): CompiledControl {
     ...(control.priority === undefined
       ? {}
       : { priority: compileExpression(control.priority, `${where} priority`) }),
+    ...(control.debounce === undefined
+      ? {}
+      : {
+          debounce: {
+            periodMs: control.debounce.periodMs,
+            maxWaitMs: control.debounce.maxWaitMs,
+            key: key(control.debounce.key, 'debounce'),
+          },
+        }),
+    ...(control.batch === undefined
+      ? {}
+      : {
+          batch: {
+            maxItems: control.batch.maxItems,
+            maxWaitMs: control.batch.maxWaitMs,
+            key: key(control.batch.key, 'batch'),
+          },
+        }),
   };
 }
 

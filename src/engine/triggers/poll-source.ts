@@ -51,21 +51,24 @@ export function createPollSource(options: PollOptions): TriggerSource {
     const state = ((await store.engine.getState(stateKey)) ?? {}) as { cursor?: unknown };
     const cursor = state.cursor ?? null;
     const parameters = options.input === undefined ? {} : ((await options.input.evaluate({ cursor })) ?? {});
-    const response = await options.systems.call(
+    const call = [
       options.system,
       options.operation,
       parameters as Record<string, unknown>,
-      {
-        correlationId: stableId('poll', stateKey, String(tickAt)),
-      },
-    );
-    if (response.status >= 400) {
-      logger.warn({ poll: options.key, status: response.status }, 'poll call failed; next tick retries');
-      return;
+      { correlationId: stableId('poll', stateKey, String(tickAt)) },
+    ] as const;
+    // An operation that pages (a FHIR search, a declared `pagination`) is read to its last page.
+    const answers = options.systems.pages?.(...call) ?? [await options.systems.call(...call)];
+    const items: unknown[] = [];
+    for await (const response of answers) {
+      if (response.status >= 400) {
+        logger.warn({ poll: options.key, status: response.status }, 'poll call failed; next tick retries');
+        return;
+      }
+      const result = { status: response.status, headers: response.headers, body: response.body };
+      const value = options.items === undefined ? result.body : await options.items.evaluate(result);
+      if (value !== undefined && value !== null) items.push(...(Array.isArray(value) ? value : [value]));
     }
-    const result = { status: response.status, headers: response.headers, body: response.body };
-    const value = options.items === undefined ? result.body : await options.items.evaluate(result);
-    const items = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
     let highest: unknown = cursor;
     for (const item of items) {
       if (options.cursor !== undefined) {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { createFileTrigger } from '../../adapters/index.ts';
 import { compileExpression } from '../../mapping/index.ts';
 import type { Logger } from '../../observability/index.ts';
 import type { TriggerDefinition } from '../../project/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { SystemCaller } from '../../systems/index.ts';
 import type { CompiledFlow } from '../compile-flow.ts';
+import { stableId } from '../steps/stable-id.ts';
 import type { EventBus } from './event-bus.ts';
 import { createPollSource } from './poll-source.ts';
 import type { FireMeta, TriggerSource } from './types.ts';
@@ -32,7 +34,7 @@ const optional = (text: string | undefined, where: string) =>
  * Trigger kinds that run as sources inside the engine. Webhooks live on the gateway and
  * schedules in the scheduler; a broker adapter adds one line here.
  */
-export const sourceKinds: { readonly [K in 'event' | 'poll' | 'message']: SourceFactory<K> } = {
+export const sourceKinds: { readonly [K in 'event' | 'poll' | 'message' | 'file']: SourceFactory<K> } = {
   event: (trigger, { bus, flow }) => bus.source(trigger.event, flow),
   // Broker channels (MQTT, AMQP, NATS) of AsyncAPI systems; the systems module owns the adapters.
   message: (trigger, { systems, key, where }) => {
@@ -53,6 +55,15 @@ export const sourceKinds: { readonly [K in 'event' | 'poll' | 'message']: Source
       systems: context.systems,
       logger: context.logger,
     }),
+  // A drop folder of CSV or fixed-width files (src/adapters/csv); the run id derives from the rows.
+  file: (trigger, { key, logger }) => {
+    const source = createFileTrigger({ ...trigger, logger });
+    return {
+      start: (fire) =>
+        source.start((input, meta) => fire(input, { id: stableId('file-run', key, meta.key) })),
+      stop: () => source.stop(),
+    };
+  },
 };
 
 type StartRun = (
@@ -89,7 +100,7 @@ export function createTriggerSources(
       for (const flow of flows) {
         const { name } = flow.definition;
         flow.definition.triggers.forEach((trigger, index) => {
-          if (trigger.type !== 'event' && trigger.type !== 'poll' && trigger.type !== 'message') return;
+          if (trigger.type === 'webhook' || trigger.type === 'schedule') return;
           const context = {
             ...deps,
             flow: name,

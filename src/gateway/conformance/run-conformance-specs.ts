@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import { ConfluxError } from '../../errors/index.ts';
 import { compareResponse } from './compare-response.ts';
 import { type ConformanceCase, type ConformanceSpec, readSpec } from './spec-file.ts';
@@ -16,6 +16,8 @@ export interface ConformanceTarget {
 export interface ConformanceCaseResult {
   readonly spec: string;
   readonly file: string;
+  /** Line of the case in its file. */
+  readonly line: number;
   readonly name: string;
   readonly passed: boolean;
   readonly diffs: readonly string[];
@@ -38,17 +40,21 @@ export async function loadConformanceSpecs(projectRoot: string): Promise<Conform
   const specs: ConformanceSpec[] = [];
   for (const name of names) {
     const file = `specs/${name}`;
-    let data: unknown;
-    try {
-      data = parse(await readFile(join(dir, name), 'utf8'));
-    } catch (error) {
-      throw new ConfluxError(
-        'GATEWAY_CONFORMANCE_FAILED',
-        `${file}: not valid YAML: ${(error as Error).message}`,
-        { cause: error },
-      );
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(await readFile(join(dir, name), 'utf8'), { lineCounter });
+    if (doc.errors.length > 0) {
+      const error = doc.errors[0];
+      throw new ConfluxError('GATEWAY_CONFORMANCE_FAILED', `${file}: not valid YAML: ${error?.message}`, {
+        cause: error,
+      });
     }
-    specs.push(readSpec(file, data));
+    const cases = isMap(doc.contents) ? doc.contents.get('cases', true) : undefined;
+    const lineOfCase = (index: number): number => {
+      const item = isSeq(cases) ? cases.items[index] : undefined;
+      const offset = isNode(item) ? item.range?.[0] : undefined;
+      return offset === undefined ? 1 : lineCounter.linePos(offset).line;
+    };
+    specs.push(readSpec(file, doc.toJS(), lineOfCase));
   }
   return specs;
 }
@@ -79,6 +85,7 @@ export async function runConformanceSpecs(
         results.push({
           spec: spec.name,
           file: spec.file,
+          line: item.line,
           name: item.name,
           passed: diffs.length === 0,
           diffs,

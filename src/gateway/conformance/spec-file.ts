@@ -11,6 +11,8 @@ export interface ConformanceSpec {
 
 export interface ConformanceCase {
   readonly name: string;
+  /** Line of the case in its file (1 when unknown), so a failure points at it. */
+  readonly line: number;
   readonly request: {
     readonly method: string;
     readonly path: string;
@@ -26,8 +28,15 @@ export interface ConformanceCase {
   };
 }
 
-/** Checks the parsed YAML of a spec file and says exactly where it is wrong. */
-export function readSpec(file: string, data: unknown): ConformanceSpec {
+/**
+ * Checks the parsed YAML of a spec file and says exactly where it is wrong. `lineOfCase` gives
+ * the line each case starts on (the loader reads it from the YAML document).
+ */
+export function readSpec(
+  file: string,
+  data: unknown,
+  lineOfCase: (index: number) => number = () => 1,
+): ConformanceSpec {
   const spec = object(data, file);
   const cases = spec.cases;
   if (!Array.isArray(cases) || cases.length === 0) throw invalid(file, 'cases', 'a non-empty list of cases');
@@ -41,11 +50,11 @@ export function readSpec(file: string, data: unknown): ConformanceSpec {
     file,
     name: typeof spec.name === 'string' ? spec.name : file,
     keys,
-    cases: cases.map((value, index) => readCase(file, index, value)),
+    cases: cases.map((value, index) => readCase(file, index, value, lineOfCase(index))),
   };
 }
 
-function readCase(file: string, index: number, value: unknown): ConformanceCase {
+function readCase(file: string, index: number, value: unknown, line: number): ConformanceCase {
   const at = `cases[${index}]`;
   const item = object(value, `${file} ${at}`);
   const request = object(item.request, `${file} ${at}.request`);
@@ -58,6 +67,7 @@ function readCase(file: string, index: number, value: unknown): ConformanceCase 
   return {
     name:
       typeof item.name === 'string' ? item.name : `${at} ${String(request.method ?? 'GET')} ${request.path}`,
+    line,
     request: {
       method: typeof request.method === 'string' ? request.method.toUpperCase() : 'GET',
       path: request.path,

@@ -27,6 +27,7 @@ export function createApiKeyPolicy(options: ApiKeyPolicyOptions): Policy {
         scopes: record.scopes,
         ...(record.consumerType === undefined ? {} : { type: record.consumerType }),
         ...(record.plan === undefined ? {} : { plan: record.plan }),
+        ...(record.planLimits === undefined ? {} : { planLimits: record.planLimits }),
       };
       assertApiAllowed(ctx, record.apis);
       // The consumer's credential is ours to check, never the upstream's to see.

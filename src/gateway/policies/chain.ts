@@ -55,21 +55,25 @@ export function buildPolicyChain(input: ChainInput): PolicyChain {
       policies.push(createThreatProtectionPolicy(settings.threatProtection));
     if (api.policies.cors !== undefined) policies.push(createCors(api.policies.cors).policy);
     policies.push(...input.auth);
-    if (settings.rateLimit !== undefined) {
+    // Behind authentication the consumer's stored plan may set limits of its own (plan.ts), so
+    // the limit policies run there even when the API file sets no tiers.
+    const authenticated = api.auth.type !== 'none';
+    if (settings.rateLimit !== undefined || authenticated) {
       policies.push(
         createRateLimitPolicy({
-          settings: settings.rateLimit,
+          settings: settings.rateLimit ?? {},
           scope,
           limiter: runtime.limiter,
           planOf: runtime.planOf,
         }),
       );
     }
-    if (settings.quota !== undefined) {
-      if (runtime.quotas === undefined) throw new Error('quotas need the store, and this gateway has none');
+    if (settings.quota !== undefined && runtime.quotas === undefined)
+      throw new Error('quotas need the store, and this gateway has none');
+    if ((settings.quota !== undefined || authenticated) && runtime.quotas !== undefined) {
       policies.push(
         createQuotaPolicy({
-          settings: settings.quota,
+          settings: settings.quota ?? {},
           scope: quotaScope,
           counter: runtime.quotas,
           planOf: runtime.planOf,

@@ -8,7 +8,7 @@ import {
 } from 'jose';
 import { ConfluxError } from '../../errors/index.ts';
 import type { Policy } from '../config.ts';
-import type { ConsumerType, RequestContext } from '../context.ts';
+import type { ConsumerType, PlanLimits, RequestContext } from '../context.ts';
 import { notFound } from '../not-found.ts';
 
 /** Asymmetric algorithms only: a shared-secret alg (HS*) or `none` can never be accepted (RFC 8725 §3.1). */
@@ -57,6 +57,11 @@ export interface JwtPolicyOptions {
       };
   /** What the store says about a consumer now: refuses disabled ones, adds type, plan and APIs. */
   readonly consumers?: (name: string) => Promise<ConsumerFacts | undefined>;
+  /**
+   * Whether a verified token was revoked since it was issued (the local authorization server:
+   * RFC 7009 revocation, or its grant revoked). Asked after the signature checks out.
+   */
+  readonly revoked?: (claims: JWTPayload) => Promise<boolean>;
   readonly now?: () => number;
 }
 
@@ -66,13 +71,15 @@ export interface ConsumerFacts {
   readonly apis: readonly string[] | null;
   readonly scopes: readonly string[];
   readonly disabled: boolean;
+  /** The stored plan's limits, when the consumer has a stored plan. */
+  readonly planLimits?: PlanLimits;
 }
 
 /**
  * Validates bearer JWT access tokens locally: signature against a JWKS (remote with caching, or
  * the local authorization server's keys), pinned algorithms, `iss`, `aud`, `exp`, `nbf`, `typ`;
- * then the scopes the route requires. Every failure is the same 401 (the reason goes to the
- * trace, never to the caller), so probing the validator learns nothing.
+ * then revocation and the scopes the route requires. Every failure is the same 401 (the reason
+ * stays on the error's cause, never in the answer), so probing the validator learns nothing.
  */
 export function createJwtPolicy(options: JwtPolicyOptions): Policy {
   for (const alg of options.algorithms) {
@@ -84,10 +91,11 @@ export function createJwtPolicy(options: JwtPolicyOptions): Policy {
     }
   }
   const getKey = keyResolver(options.keys);
+  // The reason stays on the error as its cause and never reaches the answer (problem details
+  // carry `details`): a caller probing the validator learns nothing from a refusal.
   const invalid = (reason: string, cause?: unknown) =>
     new ConfluxError('AUTH_TOKEN_INVALID', 'The access token is not valid.', {
-      details: { reason },
-      ...(cause === undefined ? {} : { cause }),
+      cause: cause ?? new Error(reason),
     });
 
   return {
@@ -122,6 +130,10 @@ export function createJwtPolicy(options: JwtPolicyOptions): Policy {
         ctx.res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
         throw invalid((error as { code?: string }).code ?? 'verification failed', error);
       }
+      if (options.revoked !== undefined && (await options.revoked(payload))) {
+        ctx.res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
+        throw invalid('token revoked');
+      }
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
       const name =
         typeof payload.consumer === 'string'
@@ -138,6 +150,7 @@ export function createJwtPolicy(options: JwtPolicyOptions): Policy {
         scopes: granted,
         ...(facts === undefined ? {} : { type: facts.type }),
         ...(facts?.plan === null || facts === undefined ? {} : { plan: facts.plan }),
+        ...(facts?.planLimits === undefined ? {} : { planLimits: facts.planLimits }),
       };
       assertApiAllowed(ctx, facts?.apis ?? undefined);
       const required = [

@@ -162,6 +162,15 @@ async function callOne(
       `The input of call "${call.id}" must be an object of parameters (and body).`,
     );
   }
+  // One client span per call, named after the operation it calls (none when tracing is off).
+  const span =
+    ctx.tracer?.enabled === true
+      ? ctx.tracer.startSpan(`${call.system}.${call.operation}`, 'client', ctx.trace, {
+          'conflux.system': call.system,
+          'conflux.operation': call.operation,
+          'conflux.composite.call': call.id,
+        })
+      : undefined;
   const signal = AbortSignal.timeout(call.timeoutMs);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -171,14 +180,17 @@ async function callOne(
     const response = await Promise.race([
       caller.call(call.system, call.operation, input as Record<string, unknown>, {
         correlationId: ctx.correlationId,
-        traceparent: formatTraceparent(ctx.trace),
+        traceparent: formatTraceparent(span?.context ?? ctx.trace),
         signal,
       }),
       deadline,
     ]);
+    span?.end();
     return response.body;
   } catch (error) {
-    throw signal.aborted ? timeoutError(call) : error;
+    const failure = signal.aborted ? timeoutError(call) : error;
+    span?.end({ code: toConfluxError(failure).code, message: toConfluxError(failure).message });
+    throw failure;
   } finally {
     clearTimeout(timer);
   }

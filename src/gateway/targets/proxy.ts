@@ -2,11 +2,12 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, errors as undiciErrors } from 'undici';
-import { ConfluxError } from '../../errors/index.ts';
-import { formatTraceparent } from '../../observability/index.ts';
+import { ConfluxError, isConfluxError } from '../../errors/index.ts';
+import { formatTraceparent, type Span } from '../../observability/index.ts';
 import type { RetrySettings } from '../../project/index.ts';
 import type { TargetHandler } from '../config.ts';
 import type { RequestContext } from '../context.ts';
+import type { OperationBudget } from '../ports.ts';
 import type { CircuitBreaker } from '../resilience/circuit-breaker.ts';
 import { isRetryableStatus, mayRetry, retryDelay } from '../resilience/retry.ts';
 import type { UpstreamPools } from '../upstream-pools.ts';
@@ -31,6 +32,8 @@ export interface ProxyTargetOptions {
   readonly retry?: RetrySettings | undefined;
   /** The upstream's circuit breaker, when the route configures one. */
   readonly breaker?: CircuitBreaker | undefined;
+  /** A system operation's upstream budget: every try takes a place in it (shared with flows). */
+  readonly budget?: OperationBudget | undefined;
   /** Resolved per request, so a reload or credential rotation applies to the next call. */
   resolve(ctx: RequestContext): Promise<{
     origin: string;
@@ -64,7 +67,14 @@ export function createProxyTarget(options: ProxyTargetOptions): TargetHandler {
     const pool = options.pools.get(upstream.origin);
     const started = performance.now();
     for (let attempt = 1; ; attempt++) {
-      if (breaker !== undefined && !breaker.tryAcquire()) throw circuitOpen(ctx, upstream.origin, breaker);
+      // The budget first: a half-open breaker's probe must not wait in it (or fail for want of it).
+      const lease = await takeBudget(ctx, options.budget, upstream.timeoutMs);
+      if (breaker !== undefined && !breaker.tryAcquire()) {
+        await lease?.finish();
+        throw circuitOpen(ctx, upstream.origin, breaker);
+      }
+      const span = clientSpan(ctx, upstream, attempt);
+      if (span !== undefined) headers.traceparent = formatTraceparent(span.context);
       let response: Dispatcher.ResponseData;
       try {
         response = await pool.request({
@@ -77,7 +87,10 @@ export function createProxyTarget(options: ProxyTargetOptions): TargetHandler {
           bodyTimeout: upstream.timeoutMs,
         });
       } catch (error) {
+        await lease?.finish();
         breaker?.onFailure();
+        const failure = upstreamError(error, upstream.origin);
+        span?.end({ code: failure.code, message: failure.message });
         const delay =
           attempt < attempts && retry !== undefined ? retryDelay(attempt, retry, undefined) : undefined;
         if (delay !== undefined) {
@@ -85,29 +98,72 @@ export function createProxyTarget(options: ProxyTargetOptions): TargetHandler {
           continue;
         }
         ctx.upstreamMs = performance.now() - started;
-        throw upstreamError(error, upstream.origin);
+        throw failure;
       }
+      span?.setAttributes({ 'http.response.status_code': response.statusCode });
+      // A 429 (or 503 with Retry-After) pauses the system's whole budget.
+      const answer = { status: response.statusCode, retryAfter: single(response.headers['retry-after']) };
       if (response.statusCode >= 500) breaker?.onFailure();
       else breaker?.onSuccess();
       if (attempt < attempts && retry !== undefined && isRetryableStatus(response.statusCode)) {
         const delay = retryDelay(attempt, retry, single(response.headers['retry-after']));
         if (delay !== undefined) {
+          span?.end({ code: String(response.statusCode), message: 'retried' });
+          await lease?.finish(answer);
           await response.body.dump();
           await sleep(delay);
           continue;
         }
       }
       ctx.upstreamMs = performance.now() - started;
-      ctx.res.writeHead(response.statusCode, responseHeaders(response.headers));
       try {
+        ctx.res.writeHead(response.statusCode, responseHeaders(response.headers));
         await pipeBody(response.body, ctx.res);
       } catch (error) {
         // Headers are out: the client sees a cut stream, and the log says why.
-        throw upstreamError(error, upstream.origin);
+        const failure = upstreamError(error, upstream.origin);
+        span?.end({ code: failure.code, message: failure.message });
+        throw failure;
+      } finally {
+        await lease?.finish(answer);
       }
+      span?.end(
+        response.statusCode >= 500
+          ? { code: String(response.statusCode), message: `upstream answered ${response.statusCode}` }
+          : undefined,
+      );
       return;
     }
   };
+}
+
+/** An OpenTelemetry client span per attempt, child of the request's span; none when tracing is off. */
+function clientSpan(
+  ctx: RequestContext,
+  upstream: { origin: string; path: string; method: string },
+  attempt: number,
+): Span | undefined {
+  if (ctx.tracer?.enabled !== true) return undefined;
+  const url = new URL(upstream.origin);
+  return ctx.tracer.startSpan(upstream.method, 'client', ctx.trace, {
+    'http.request.method': upstream.method,
+    'server.address': url.hostname,
+    'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+    'url.full': `${upstream.origin}${upstream.path.split('?')[0]}`,
+    ...(attempt > 1 ? { 'http.request.resend_count': attempt - 1 } : {}),
+  });
+}
+
+/** A place in the budget for one try; when none came within the timeout, 503 with Retry-After. */
+async function takeBudget(ctx: RequestContext, budget: OperationBudget | undefined, timeoutMs: number) {
+  if (budget === undefined) return undefined;
+  try {
+    return await budget.acquire({ timeoutMs });
+  } catch (error) {
+    const ms = isConfluxError(error) ? error.details.retryAfterMs : undefined;
+    if (typeof ms === 'number') ctx.res.setHeader('retry-after', String(Math.max(1, Math.ceil(ms / 1000))));
+    throw error;
+  }
 }
 
 function single(value: string | string[] | undefined): string | undefined {

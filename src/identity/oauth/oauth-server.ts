@@ -17,6 +17,7 @@ import {
   type SigningKeyVault,
   type StoredSigningKey,
 } from './signing-keys.ts';
+import { createTokenRevocations } from './token-revocations.ts';
 
 export interface OAuthServerOptions {
   readonly store: Pick<Store, 'oauth' | 'consumers' | 'plans'>;
@@ -51,6 +52,11 @@ export interface OAuthServer {
   handle(req: IncomingMessage, res: ServerResponse, prefix: string): Promise<void>;
   /** Public signing keys (newest first), for local token validation. */
   jwks(): { keys: JWK[] };
+  /**
+   * Whether an access token of this server was revoked, itself (`jti`) or its grant (`gid`):
+   * asked by the gateway after the signature checks out; answers may be 2 s old.
+   */
+  isRevoked(claims: { readonly jti?: unknown; readonly gid?: unknown }): Promise<boolean>;
   rotateSigningKey(): Promise<{ kid: string }>;
   /**
    * A short-lived (60 s) ES256 JWS of the caller's identity for upstreams, signed with the
@@ -68,6 +74,11 @@ export interface OAuthServer {
 export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
   const ttl = options.accessTokenTtlSeconds ?? 600;
   const authenticator = options.authenticator ?? createLocalAuthenticator(options.store);
+  // A revoked grant must outlive every token it issued: one lifetime plus the gateway's skew.
+  const revocations = createTokenRevocations({
+    repository: options.store.oauth,
+    maxTokenLifetimeMs: (ttl + 60) * 1000,
+  });
   let provider: Provider | undefined;
   let callback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   let issuer: string | undefined;
@@ -88,6 +99,7 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
       signingKeys: keys,
       cookieKeys,
       accessTokenTtlSeconds: ttl,
+      revocations,
       logger: options.logger,
       interactionPath: (uid) => `${new URL(issuer ?? '').pathname.replace(/\/$/, '')}/interaction/${uid}`,
     });
@@ -130,6 +142,7 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
       callback(req, res);
     },
     jwks: () => published,
+    isRevoked: (claims) => revocations.isRevoked(claims),
     async rotateSigningKey() {
       // Old keys stay published for one access-token lifetime plus a minute of clock skew.
       keys = await rotateSigningKeys(options.vault, Date.now(), ttl + 60);

@@ -17,6 +17,8 @@ declare module 'oidc-provider' {
     readonly request: { readonly body?: Record<string, unknown> };
     readonly oidc?: {
       readonly client?: { readonly clientId: string; readonly metadata: () => Record<string, unknown> };
+      /** The request's parameters, once the route assembled them. */
+      readonly params?: Record<string, unknown>;
     };
   }
 

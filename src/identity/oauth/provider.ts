@@ -2,14 +2,13 @@ import Provider, { errors } from 'oidc-provider';
 import type { Logger } from '../../observability/index.ts';
 import type { OAuthClientRecord, Store } from '../../store/index.ts';
 import type { ConsumerDirectory } from '../consumer-directory.ts';
+import { clientSecretName } from './client-secret-name.ts';
 import { escapeHtml } from './escape-html.ts';
-import type { SigningKeyVault, StoredSigningKey } from './signing-keys.ts';
+import { publicJwks, type SigningKeyVault, type StoredSigningKey } from './signing-keys.ts';
 import { createStoreAdapterFactory } from './store-adapter.ts';
+import { structuredTokenEndpoints } from './structured-tokens.ts';
+import { grantReference, type TokenRevocations } from './token-revocations.ts';
 import { createTokenThrottle } from './token-throttle.ts';
-
-/** Where a registered client's secret lives in the vault. */
-export const clientSecretName = (clientId: string): string =>
-  `conflux.oauth.client.${clientId.toLowerCase()}`;
 
 export interface ProviderOptions {
   readonly issuer: string;
@@ -19,6 +18,8 @@ export interface ProviderOptions {
   readonly signingKeys: readonly StoredSigningKey[];
   readonly cookieKeys: readonly string[];
   readonly accessTokenTtlSeconds: number;
+  /** Revoked JWT access tokens and grants (the gateway checks the same list). */
+  readonly revocations: TokenRevocations;
   readonly logger: Logger;
   /** Path of the login and consent pages, `{uid}` replaced (mounted beside the provider). */
   readonly interactionPath: (uid: string) => string;
@@ -29,7 +30,8 @@ export interface ProviderOptions {
  * client) and client credentials only; JWT access tokens (`typ: at+jwt`, RFC 9068) whose
  * audience is a resource indicator (RFC 8707) the client is registered for; refresh tokens
  * rotated on every use, a replayed one revoking its whole grant; `iss` in every authorization
- * response (RFC 9207); introspection and revocation; exact redirect URIs.
+ * response (RFC 9207); introspection and revocation, of the JWT access tokens too
+ * (structured-tokens.ts); exact redirect URIs.
  */
 export function createProvider(options: ProviderOptions): Provider {
   const { store } = options;
@@ -64,7 +66,9 @@ export function createProvider(options: ProviderOptions): Provider {
   }
 
   const provider = new Provider(options.issuer, {
-    adapter: createStoreAdapterFactory(store.oauth, clientMetadata),
+    adapter: createStoreAdapterFactory(store.oauth, clientMetadata, (grantId) =>
+      options.revocations.revokeGrant(grantId),
+    ),
     jwks: { keys: options.signingKeys.map((key) => key.jwk) },
     cookies: { keys: [...options.cookieKeys] },
     responseTypes: ['code'],
@@ -98,8 +102,8 @@ export function createProvider(options: ProviderOptions): Provider {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      // JWT access tokens are validated locally (RFC 9068); introspection and revocation serve
-      // the opaque refresh tokens, and only for the client they were issued to.
+      // Introspection and revocation answer only the client a token was issued to. The
+      // provider serves opaque refresh tokens; structured-tokens.ts the JWT access tokens.
       introspection: {
         enabled: true,
         allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
@@ -138,10 +142,15 @@ export function createProvider(options: ProviderOptions): Provider {
         },
       },
     },
-    extraTokenClaims: async (_ctx: unknown, token: { clientId?: string }) => {
+    extraTokenClaims: async (_ctx: unknown, token: { clientId?: string; grantId?: string }) => {
       if (token.clientId === undefined) return undefined;
       const client = await store.oauth.getClient(token.clientId);
-      return client === undefined ? undefined : { consumer: client.consumer };
+      if (client === undefined) return undefined;
+      // `gid` ties a token to its grant, so revoking the grant reaches tokens already issued.
+      return {
+        consumer: client.consumer,
+        ...(token.grantId === undefined ? {} : { gid: grantReference(token.grantId) }),
+      };
     },
     findAccount: async (_ctx: unknown, id: string) => {
       const user = await store.oauth.getUser(id);
@@ -184,6 +193,19 @@ export function createProvider(options: ProviderOptions): Provider {
     await next();
     if (ctx.status >= 400) throttle.fail(keys);
   });
+  provider.use(
+    structuredTokenEndpoints({
+      issuer: options.issuer,
+      jwks: publicJwks(options.signingKeys),
+      revocations: options.revocations,
+      stillAllowed: async (clientId) => {
+        const client = await store.oauth.getClient(clientId);
+        if (client === undefined || client.disabledAt !== null) return false;
+        const consumer = await options.consumers.resolve(client.consumer);
+        return consumer !== undefined && !consumer.disabled;
+      },
+    }),
+  );
   provider.on('server_error', (_ctx, error) => options.logger.error({ err: error }, 'oauth server error'));
   return provider;
 }

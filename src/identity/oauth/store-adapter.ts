@@ -8,7 +8,12 @@ export type ClientMetadataLookup = (id: string) => Promise<Record<string, unknow
  * refresh tokens, sessions, interactions) as a JSON payload in `oauth_models`; clients come
  * from `oauth_clients` (their secrets from the vault) and are never written by the provider.
  */
-export function createStoreAdapterFactory(repository: OAuthRepository, clients: ClientMetadataLookup) {
+export function createStoreAdapterFactory(
+  repository: OAuthRepository,
+  clients: ClientMetadataLookup,
+  /** A grant was revoked: its JWT access tokens, which are never stored, must be refused too. */
+  grantRevoked: (grantId: string) => Promise<void>,
+) {
   return class StoreAdapter {
     readonly #model: string;
 
@@ -52,6 +57,8 @@ export function createStoreAdapterFactory(repository: OAuthRepository, clients: 
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
+      // oidc-provider revokes a grant model by model; the AccessToken call stands for the grant.
+      if (this.#model === 'AccessToken') await grantRevoked(grantId);
       await repository.revokeGrant(grantId);
     }
   };

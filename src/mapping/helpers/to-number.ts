@@ -5,17 +5,27 @@ interface Separators {
   readonly decimal: string;
 }
 
+// Building an Intl.NumberFormat costs far more than the parse itself, and a mapping names the
+// same few locales on every run. Bounded, since the locale may come from the data.
+const SEPARATORS_CACHE_SIZE = 64;
+const separatorsByLocale = new Map<string, Separators>();
+
 function separatorsOf(locale: string): Separators {
+  const cached = separatorsByLocale.get(locale);
+  if (cached !== undefined) return cached;
   let parts: Intl.NumberFormatPart[];
   try {
     parts = new Intl.NumberFormat(locale).formatToParts(1234567.5);
   } catch {
     throw helperError('toNumber', `unknown locale ${show(locale)}; expected a BCP 47 tag like de-DE`);
   }
-  return {
+  const separators = {
     group: parts.find((part) => part.type === 'group')?.value ?? ',',
     decimal: parts.find((part) => part.type === 'decimal')?.value ?? '.',
   };
+  if (separatorsByLocale.size >= SEPARATORS_CACHE_SIZE) separatorsByLocale.clear();
+  separatorsByLocale.set(locale, separators);
+  return separators;
 }
 
 /**

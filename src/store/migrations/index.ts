@@ -11,6 +11,11 @@ import { payloads } from './0017-payloads.ts';
 import { flowPauses } from './0018-flow-pauses.ts';
 import { quotaCounters } from './0020-quota-counters.ts';
 import { auditEvents } from './0040-audit-events.ts';
+import { oauthRevocations } from './0050-oauth-revocations.ts';
+import { upstreamBudgets } from './0055-upstream-budgets.ts';
+import { flowControlTriggers } from './0056-flow-control-triggers.ts';
+import { claimOrder } from './0060-claim-order.ts';
+import { connectionPauses } from './0065-connection-pauses.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -30,4 +35,9 @@ export const migrations: readonly Migration[] = [
   flowPauses,
   quotaCounters,
   auditEvents,
+  oauthRevocations,
+  upstreamBudgets,
+  flowControlTriggers,
+  claimOrder,
+  connectionPauses,
 ];

@@ -7,10 +7,16 @@ export interface ConnectionHealth {
   readonly since: number;
 }
 
-/** Emitted when a system's credentials become invalid (for webhooks and alerts) or recover. */
+/**
+ * Emitted when a system's credentials become invalid (for alerts and webhooks: a flow `event`
+ * trigger) and when they stop being invalid (a token obtained, a call passed, the credentials
+ * rotated: `state` says which). Flows using the system are paused and resumed on these.
+ */
 export interface ConnectionEvent {
   readonly type: 'system.connection.invalid' | 'system.connection.ok';
   readonly system: string;
+  /** The state entered: `invalid`, or `ok`/`expiring`/`unknown` when leaving it. */
+  readonly state: ConnectionState;
   readonly reason?: string;
   readonly at: number;
 }
@@ -18,8 +24,8 @@ export interface ConnectionEvent {
 /**
  * The health of each system's credentials: `ok` after a token was obtained or a call passed,
  * `expiring` when a refresh failed transiently while the current token is about to lapse,
- * `invalid` when the server refused them (refresh refused, repeated 401). Changes into and
- * out of `invalid` are emitted once, not per call.
+ * `invalid` when the server refused them (refresh refused, repeated 401), `unknown` until used
+ * or after a rotation. Changes into and out of `invalid` are emitted once, not per call.
  */
 export function createConnectionHealth(
   options: { onEvent?: (event: ConnectionEvent) => void; now?: () => number } = {},
@@ -30,16 +36,18 @@ export function createConnectionHealth(
     set(system: string, state: ConnectionState, reason?: string): void {
       const previous = states.get(system);
       if (previous?.state === state && previous.reason === reason) return;
+      // Still invalid for another reason (another operation refused): no new since, no new event.
+      if (previous?.state === 'invalid' && state === 'invalid') return;
       states.set(system, { system, state, ...(reason === undefined ? {} : { reason }), since: now() });
-      if (state === 'invalid' && previous?.state !== 'invalid')
-        options.onEvent?.({
-          type: 'system.connection.invalid',
-          system,
-          ...(reason === undefined ? {} : { reason }),
-          at: now(),
-        });
-      if (state === 'ok' && previous?.state === 'invalid')
-        options.onEvent?.({ type: 'system.connection.ok', system, at: now() });
+      const entered = state === 'invalid';
+      if (!entered && previous?.state !== 'invalid') return;
+      options.onEvent?.({
+        type: entered ? 'system.connection.invalid' : 'system.connection.ok',
+        system,
+        state,
+        ...(reason === undefined ? {} : { reason }),
+        at: now(),
+      });
     },
     get(system: string): ConnectionHealth {
       return states.get(system) ?? { system, state: 'unknown', since: now() };

@@ -23,7 +23,9 @@ export function buildHttpRequest(
   const base = new URL(baseUrl);
   let path = operation.path;
   const query = new URLSearchParams(base.search);
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = {
+    accept: jsonMediaType(operation.responses.find((r) => r.status.startsWith('2'))?.contentType),
+  };
   for (const parameter of operation.parameters) {
     const value = input[parameter.name];
     if (value === undefined) continue;
@@ -53,9 +55,16 @@ export function buildHttpRequest(
   }
   return {
     ...request,
-    headers: { ...headers, 'content-type': 'application/json' },
+    headers: { ...headers, 'content-type': jsonMediaType(contentType) },
     body: JSON.stringify(input.body),
   };
+}
+
+/** A JSON dialect the operation declares (`application/fhir+json`), else plain JSON. */
+function jsonMediaType(declared: string | undefined): string {
+  return declared !== undefined && /^application\/[\w.-]+\+json$/i.test(declared)
+    ? declared
+    : 'application/json';
 }
 
 function text(value: unknown): string {

@@ -9,11 +9,18 @@ import type { Logger, Metrics } from '../../observability/index.ts';
 import type { SystemDefinition } from '../../project/index.ts';
 import type { ConnectionHealthTracker } from '../auth/connection-health.ts';
 import type { TokenManager } from '../auth/token-manager.ts';
+import { createMemoryBudgetBackend } from '../budget/memory-backend.ts';
+import { retryAfterMs } from '../budget/pause-after.ts';
+import { createUpstreamBudgets, type UpstreamBudgets } from '../budget/upstream-budgets.ts';
 import { detectDrift } from '../drift/detect-drift.ts';
 import type { DriftRecorder } from '../drift/drift-recorder.ts';
+import { operationOutcomeError } from '../fhir/operation-outcome.ts';
+import { pages } from '../pagination/paginate.ts';
+import { paginationOf } from '../pagination/pagination-of.ts';
 import type { Operation, SystemCaller, SystemDescription, SystemResponse } from '../types.ts';
 import { buildHttpRequest, type HttpRequest } from './build-http-request.ts';
 import { publishToChannel, subscribeToChannel } from './channel-exchange.ts';
+import { credentialsRefused } from './credentials-refused.ts';
 import { createInputChecker } from './input-validation.ts';
 import { type Credentials, resolveCredentials } from './resolve-credentials.ts';
 import { isRetryableStatus, retryDelay } from './retry-delay.ts';
@@ -35,6 +42,8 @@ export interface SystemCallerOptions {
   readonly brokers?: BrokerClients;
   /** Where drift found by `responseValidation: warn|fail` is counted. */
   readonly drift?: DriftRecorder;
+  /** Each system's rate and concurrency budget, shared with gateway routes; default: this process only. */
+  readonly budgets?: UpstreamBudgets;
 }
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
@@ -50,11 +59,20 @@ type Attempt =
  * (network errors, timeouts, 408/429/5xx; only idempotent methods or calls with an idempotency
  * key) with backoff or the system's Retry-After. Answers 2xx; anything else throws.
  */
-export function createSystemCaller(
-  options: SystemCallerOptions,
-): SystemCaller & { subscribe: NonNullable<SystemCaller['subscribe']>; close(): Promise<void> } {
+export function createSystemCaller(options: SystemCallerOptions): SystemCaller & {
+  subscribe: NonNullable<SystemCaller['subscribe']>;
+  pages: NonNullable<SystemCaller['pages']>;
+  close(): Promise<void>;
+} {
   const pools = new Map<string, Pool>();
   const checkInput = createInputChecker();
+  const budgets =
+    options.budgets ??
+    createUpstreamBudgets({
+      backend: createMemoryBudgetBackend(),
+      metrics: options.metrics,
+      logger: options.logger,
+    });
 
   // One pool per origin, and per client certificate for mTLS: a rotated certificate gets a new pool.
   const poolFor = (origin: string, tls: Credentials['tls']): Pool => {
@@ -185,6 +203,17 @@ export function createSystemCaller(
       });
     },
 
+    async *pages(systemName, operationId, input, callOptions) {
+      const { system, operation } = lookup(systemName, operationId);
+      const pagination = paginationOf(system, operation);
+      if (pagination === undefined) {
+        yield await this.call(systemName, operationId, input, callOptions);
+        return;
+      }
+      for await (const page of pages(this, systemName, operationId, input, { ...callOptions, pagination }))
+        yield page.response;
+    },
+
     async call(systemName, operationId, rawInput, callOptions) {
       const { system, baseUrl, operation } = lookup(systemName, operationId);
       const where = `${systemName}.${operationId}`;
@@ -210,7 +239,12 @@ export function createSystemCaller(
         }
         const headers: Record<string, string> = { 'x-request-id': callOptions.correlationId };
         if (callOptions.idempotencyKey !== undefined) headers['idempotency-key'] = callOptions.idempotencyKey;
-        return publishToChannel(options.brokers, baseUrl, operation.channel, input, where, headers);
+        const lease = await budgets
+          .forSystem(system)
+          .acquire({ timeoutMs: system.timeoutMs, signal: callOptions.signal });
+        return publishToChannel(options.brokers, baseUrl, operation.channel, input, where, headers).finally(
+          () => lease.finish(),
+        );
       }
       const prepare = async (rejected?: string) => {
         const credentials = await resolveCredentials(system.auth, options.resolveSecret, {
@@ -238,18 +272,36 @@ export function createSystemCaller(
       const retrySafe = IDEMPOTENT_METHODS.has(operation.method) || callOptions.idempotencyKey !== undefined;
       const attempts = retrySafe ? Math.max(1, system.retry.attempts) : 1;
 
+      const budget = budgets.forSystem(system);
       for (let tryNumber = 1; ; tryNumber += 1) {
+        // Every try takes its own place in the system's budget; a backoff holds no slot.
+        const lease = await budget.acquire({ timeoutMs: system.timeoutMs, signal: callOptions.signal });
         const started = performance.now();
-        const raw = await attempt(request, system.timeoutMs, callOptions.signal, credentials.tls);
-        if (raw.kind === 'answer' && raw.response.status === 401 && credentials.token !== undefined) {
+        const raw = await attempt(request, system.timeoutMs, callOptions.signal, credentials.tls).catch(
+          async (error: unknown) => {
+            await lease.finish();
+            throw error;
+          },
+        );
+        // A 429 (or 503 with Retry-After) pauses the whole budget, not just this call.
+        await lease.finish(
+          raw.kind === 'answer' ? { status: raw.response.status, retryAfter: raw.retryAfter } : undefined,
+        );
+        if (raw.kind === 'answer' && raw.response.status === 401 && system.auth.type !== 'none') {
           if (!refreshedAfter401) {
-            // The token may have been revoked early: one refresh and one retry, not counted as a try.
+            // A token may have been revoked early, a secret rotated meanwhile: credentials are
+            // fetched again (a fresh token) for one retry, not counted as a try.
             refreshedAfter401 = true;
             ({ request, credentials } = await prepare(credentials.token));
             tryNumber -= 1;
             continue;
           }
-          options.health?.set(systemName, 'invalid', `${where} refused a fresh token with HTTP 401`);
+          // Refused twice in a row: the credentials are invalid, not the moment (docs/connectors.md).
+          throw credentialsRefused(options.health, raw.response, {
+            system: systemName,
+            operation: operationId,
+            where,
+          });
         }
         const result: Attempt =
           operation.soap !== undefined && raw.kind === 'answer'
@@ -277,7 +329,7 @@ export function createSystemCaller(
           'system call',
         );
         if (ok) {
-          if (credentials.token !== undefined) options.health?.set(systemName, 'ok');
+          if (system.auth.type !== 'none') options.health?.set(systemName, 'ok');
           checkAnswer(system.responseValidation ?? 'off', operation, result.response, {
             system: systemName,
             operation: operationId,
@@ -375,6 +427,10 @@ function failure(
     });
   }
   const { status, body } = result.response;
+  const retryAfter =
+    result.retryAfter === undefined ? undefined : retryAfterMs(result.retryAfter, Date.now());
+  const outcome = operationOutcomeError(status, body, facts);
+  if (outcome !== undefined) return outcome;
   return new ConfluxError(
     'SYSTEM_CALL_FAILED',
     `${where} answered HTTP ${status}${tries}; expected a 2xx status.`,
@@ -386,6 +442,8 @@ function failure(
         body,
         retryable: facts.retryable,
         attempts: facts.attempts,
+        // The engine's retry waits at least this long (a 429's or 503's Retry-After).
+        ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
       },
     },
   );

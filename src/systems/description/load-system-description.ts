@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { loadFhirDescription } from '../fhir/load-fhir-description.ts';
 import { detectDescriptionKind } from '../import/detect-kind.ts';
 import { loadAsyncApiDescription } from '../import/load-asyncapi-description.ts';
 import { loadWsdlDescription } from '../import/load-wsdl-description.ts';
@@ -15,7 +16,8 @@ import { createDescriptionWarnings } from './warnings.ts';
 /**
  * Reads an OpenAPI 2.0 / 3.0 / 3.1 document (JSON or YAML) with its relative-file references and
  * returns its operations as plain JSON Schema, ready for validation, mocking and calling. AsyncAPI
- * 2/3 and WSDL 1.1 documents are recognised by their content and read by src/systems/import.
+ * 2/3 and WSDL 1.1 documents are recognised by their content and read by src/systems/import,
+ * FHIR R4 CapabilityStatements by src/systems/fhir.
  * Throws SYSTEM_DESCRIPTION_INVALID naming the file and the problem.
  */
 export async function loadSystemDescription(file: string): Promise<SystemDescription> {
@@ -23,6 +25,7 @@ export async function loadSystemDescription(file: string): Promise<SystemDescrip
   const kind = await detectDescriptionKind(path);
   if (kind === 'wsdl') return loadWsdlDescription(path);
   if (kind === 'asyncapi') return loadAsyncApiDescription(path);
+  if (kind === 'fhir') return loadFhirDescription(path);
   const { document: raw, specVersion } = await readDocument(path);
   const warnings = createDescriptionWarnings();
   prepareReferences(raw, path, warnings);

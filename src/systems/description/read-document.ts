@@ -19,7 +19,7 @@ export function descriptionInvalid(file: string, problem: string, cause?: unknow
   });
 }
 
-function parseText(file: string, text: string): unknown {
+export function parseText(file: string, text: string): unknown {
   // JSON.parse is an order of magnitude faster than a YAML parser on multi-megabyte documents.
   if (extname(file).toLowerCase() === '.json' || /^\s*\{/.test(text)) {
     try {

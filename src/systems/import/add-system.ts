@@ -8,7 +8,7 @@ import { detectDescriptionKind } from './detect-kind.ts';
 export interface AddSystemOptions {
   readonly projectRoot: string;
   readonly name: string;
-  /** The API description to import: OpenAPI 2/3.x, AsyncAPI 2/3 or WSDL 1.1. */
+  /** The API description to import: OpenAPI 2/3.x, AsyncAPI 2/3, WSDL 1.1 or a FHIR R4 CapabilityStatement. */
   readonly from: string;
   /** Where the system lives; default `mock` (served from the description). */
   readonly baseUrl?: string;
@@ -20,7 +20,7 @@ export interface AddSystemOptions {
 export interface AddSystemResult {
   readonly systemFile: string;
   readonly specFile: string;
-  readonly kind: 'openapi' | 'asyncapi' | 'wsdl';
+  readonly kind: 'openapi' | 'asyncapi' | 'wsdl' | 'fhir';
   readonly title: string;
   readonly operations: readonly string[];
   readonly warnings: readonly { readonly pointer: string; readonly message: string }[];

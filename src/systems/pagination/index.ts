@@ -1,3 +1,4 @@
 export { nextLink } from './link-header.ts';
-export { type PaginateOptions, paginate } from './paginate.ts';
+export { type Page, type PaginateOptions, pages, paginate } from './paginate.ts';
+export { paginationOf } from './pagination-of.ts';
 export { readPath } from './read-path.ts';

@@ -15,31 +15,30 @@ export interface PaginateOptions extends CallOptions {
 
 type Next = { readonly input: Record<string, unknown> } | { readonly url: string } | undefined;
 
+/** One page: the system's answer and the items read from it in the declared style. */
+export interface Page {
+  readonly response: SystemResponse;
+  readonly items: readonly unknown[];
+}
+
 /**
- * Every item of a paged operation as an async stream: calls page after page (each with the
- * caller's auth, timeouts and retries) in the declared style and yields the items one by one,
- * stopping at the end of the list or at the max-items / max-pages guard. A page whose next
- * pointer repeats an earlier one ends the stream (a system that loops would otherwise never end).
+ * The pages of a paged operation, one answer after another (each with the caller's auth,
+ * timeouts and retries) in the declared style, until the end of the list or the max-pages
+ * guard. A page whose next pointer repeats an earlier one ends the stream (a system that loops
+ * would otherwise never end).
  */
-export async function* paginate(
+export async function* pages(
   caller: SystemCaller,
   system: string,
   operation: string,
   input: Record<string, unknown>,
-  options: PaginateOptions,
-): AsyncGenerator<unknown, void, undefined> {
-  const {
-    pagination: style,
-    maxItems = 10_000,
-    maxPages = 1_000,
-    onLimit = 'stop',
-    ...callOptions
-  } = options;
+  options: Omit<PaginateOptions, 'maxItems'>,
+): AsyncGenerator<Page, void, undefined> {
+  const { pagination: style, maxPages = 1_000, onLimit = 'stop', ...callOptions } = options;
   let request: Next = { input: first(style, input) };
   const seen = new Set<string>();
-  let items = 0;
   for (let page = 1; request !== undefined; page += 1) {
-    if (page > maxPages) return limit('maxPages', maxPages);
+    if (page > maxPages) return limitReached(system, operation, onLimit, 'maxPages', maxPages);
     const key = JSON.stringify(request);
     if (seen.has(key)) return;
     seen.add(key);
@@ -48,25 +47,49 @@ export async function* paginate(
         ? await caller.call(system, operation, {}, { ...callOptions, url: request.url })
         : await caller.call(system, operation, request.input, callOptions);
     const list = readPath(response.body, style.items);
-    const pageItems = Array.isArray(list) ? list : [];
-    for (const item of pageItems) {
-      if (items >= maxItems) return limit('maxItems', maxItems);
-      items += 1;
+    const items = Array.isArray(list) ? list : [];
+    yield { response, items };
+    request = next(style, request, response, items.length);
+  }
+}
+
+/**
+ * Every item of a paged operation as an async stream: the items of `pages` one by one, stopping
+ * at the end of the list or at the max-items / max-pages guard.
+ */
+export async function* paginate(
+  caller: SystemCaller,
+  system: string,
+  operation: string,
+  input: Record<string, unknown>,
+  options: PaginateOptions,
+): AsyncGenerator<unknown, void, undefined> {
+  const { maxItems = 10_000, onLimit = 'stop' } = options;
+  let count = 0;
+  for await (const page of pages(caller, system, operation, input, options)) {
+    for (const item of page.items) {
+      if (count >= maxItems) return limitReached(system, operation, onLimit, 'maxItems', maxItems);
+      count += 1;
       yield item;
     }
-    request = next(style, request, response, pageItems.length);
   }
+}
 
-  function limit(guard: 'maxItems' | 'maxPages', value: number): void {
-    if (onLimit === 'fail') {
-      throw new ConfluxError(
-        'SYSTEM_PAGINATION_LIMIT',
-        `${system}.${operation}: paging stopped at ${guard} ${value}; more items remain.`,
-        {
-          details: { system, operation, guard, value, retryable: false },
-        },
-      );
-    }
+function limitReached(
+  system: string,
+  operation: string,
+  onLimit: 'stop' | 'fail',
+  guard: 'maxItems' | 'maxPages',
+  value: number,
+): void {
+  if (onLimit === 'fail') {
+    throw new ConfluxError(
+      'SYSTEM_PAGINATION_LIMIT',
+      `${system}.${operation}: paging stopped at ${guard} ${value}; more items remain.`,
+      {
+        details: { system, operation, guard, value, retryable: false },
+      },
+    );
   }
 }
 

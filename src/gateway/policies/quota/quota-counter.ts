@@ -10,7 +10,12 @@ interface Counter {
   loaded: boolean;
   readonly key: string;
   readonly periodStart: number;
+  /** Epoch ms of the last request counted here: idle counters are dropped, not re-read forever. */
+  usedAt: number;
 }
+
+/** A counter idle this long is forgotten (and re-read from the store if used again). */
+const IDLE_MS = 60_000;
 
 export interface QuotaCounter {
   /** Counts one request if `used < limit`; answers synchronously once the counter is loaded. */
@@ -43,7 +48,7 @@ export function createQuotaCounter(options: {
     const id = `${key}|${periodStart}`;
     let counter = counters.get(id);
     if (counter === undefined) {
-      counter = { stored: 0, pending: 0, loading: undefined, loaded: false, key, periodStart };
+      counter = { stored: 0, pending: 0, loading: undefined, loaded: false, key, periodStart, usedAt: 0 };
       counters.set(id, counter);
     }
     return counter;
@@ -74,11 +79,12 @@ export function createQuotaCounter(options: {
       await options.repository.add(increments, Date.now());
       for (const { counter, count } of batch) counter.pending -= count;
     }
-    // Re-read what every process has used; forget counters of periods that ended.
+    // Re-read what every process has used; forget idle counters (periods that ended among
+    // them: with hourly periods, keeping those would mean re-reading hundreds per subject).
     const now = Date.now();
     for (const [id, counter] of counters) {
       if (!counter.loaded) continue;
-      if (counter.pending === 0 && counter.periodStart < now - 32 * 86_400_000) counters.delete(id);
+      if (counter.pending === 0 && counter.usedAt < now - IDLE_MS) counters.delete(id);
       else counter.stored = await options.repository.used(counter.key, counter.periodStart);
     }
   }
@@ -100,6 +106,7 @@ export function createQuotaCounter(options: {
   return {
     take(key, periodStart, limit) {
       const counter = counterFor(key, periodStart);
+      counter.usedAt = Date.now();
       if (counter.loaded) return takeLoaded(counter, limit);
       counter.loading ??= load(counter);
       return counter.loading.then(() => takeLoaded(counter, limit));

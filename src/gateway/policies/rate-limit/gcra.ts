@@ -56,6 +56,28 @@ export function limitsOf(tier: {
   return limits;
 }
 
+const WINDOW_NAMES: Readonly<Record<number, string>> = {
+  1: 'second',
+  60: 'minute',
+  3600: 'hour',
+  86400: 'day',
+};
+
+/**
+ * One limit of `requests` per `windowSeconds`, all of them allowed at once (a stored plan's
+ * `rateLimit`); named after its window when it is a common one, else e.g. `30s`.
+ */
+export function limitOf(requests: number, windowSeconds: number): GcraLimit {
+  const intervalMs = (windowSeconds * 1000) / requests;
+  return {
+    name: WINDOW_NAMES[windowSeconds] ?? `${windowSeconds}s`,
+    quota: requests,
+    windowSeconds,
+    intervalMs,
+    toleranceMs: intervalMs * requests,
+  };
+}
+
 /** One GCRA decision over stored TATs (`undefined` = never seen); returns the TATs to store when allowed. */
 export function decide(
   tats: readonly (number | undefined)[],
