@@ -123,6 +123,13 @@ async function until(what, probe, timeoutMs) {
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
+async function getOk(url) {
+  const response = await fetch(url);
+  await response.arrayBuffer();
+  if (response.status >= 300) throw new Error(`${url} answered ${response.status}`);
+  return true;
+}
+
 async function postOk(url) {
   const response = await fetch(url, {
     method: 'POST',
@@ -260,11 +267,21 @@ function confluxEnv(gateway, admin, extra = {}) {
   };
 }
 
-function startConflux(name, project, gateway, admin, extra = {}, nodeFlags = []) {
+function startConflux(name, project, gateway, admin, extra = {}, nodeFlags = [], roles = 'all') {
   return start(
     name,
     process.execPath,
-    [...nodeFlags, '--import', 'tsx', join(repo, 'src/cli/main.ts'), 'start', '--project', project],
+    [
+      ...nodeFlags,
+      '--import',
+      'tsx',
+      join(repo, 'src/cli/main.ts'),
+      'start',
+      '--project',
+      project,
+      '--role',
+      roles,
+    ],
     confluxEnv(gateway, admin, extra),
   );
 }
@@ -395,24 +412,47 @@ async function benchAsync() {
   const url = `${PG_URL}/${database}`;
   const project = copyProject();
   try {
-    const a = startConflux('conflux-pg-a', project, ports.conflux, ports.confluxAdmin, {
-      CONFLUX_DATABASE_URL: url,
-    });
+    // Scale-out as deployed: two worker processes (each with its admin listener, for its own
+    // metrics) and one gateway-only process that accepts the webhooks and claims no run.
+    const workers = [
+      startConflux(
+        'conflux-worker-1',
+        project,
+        0,
+        ports.confluxAdmin,
+        { CONFLUX_DATABASE_URL: url },
+        [],
+        'worker,admin',
+      ),
+      startConflux(
+        'conflux-worker-2',
+        project,
+        0,
+        ports.conflux2Admin,
+        { CONFLUX_DATABASE_URL: url },
+        [],
+        'worker,admin',
+      ),
+    ];
+    for (const port of [ports.confluxAdmin, ports.conflux2Admin]) {
+      await until('a Conflux worker on PostgreSQL', () => getOk(`http://127.0.0.1:${port}/readyz`), 120_000);
+    }
+    const gatewayProcess = startConflux(
+      'conflux-gateway',
+      project,
+      ports.conflux,
+      0,
+      { CONFLUX_DATABASE_URL: url },
+      [],
+      'gateway',
+    );
     await until(
-      'Conflux A on PostgreSQL',
+      'the Conflux gateway on PostgreSQL',
       () => postOk(`http://127.0.0.1:${ports.conflux}/hooks/bench`),
       120_000,
     );
-    const b = startConflux('conflux-pg-b', project, ports.conflux2, ports.conflux2Admin, {
-      CONFLUX_DATABASE_URL: url,
-    });
-    await until(
-      'Conflux B on PostgreSQL',
-      () => postOk(`http://127.0.0.1:${ports.conflux2}/hooks/bench`),
-      120_000,
-    );
     const hook = `http://127.0.0.1:${ports.conflux}/hooks/bench-async`;
-    log(`async: ${seconds} s of webhooks into process A, both processes work the queue`);
+    log(`async: ${seconds} s of webhooks into the gateway process, two workers drain the queue`);
     const accepted = load(hook, seconds);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -446,7 +486,7 @@ async function benchAsync() {
       perProcess.push(line === undefined ? 0 : Number(line.split(' ').at(-1)));
     }
     await client.end();
-    await Promise.all([stop(a), stop(b)]);
+    await Promise.all([stop(gatewayProcess), ...workers.map((worker) => stop(worker))]);
     const span = (Number(row.last) - Number(row.first)) / 1000;
     const result = {
       accepted,
@@ -454,7 +494,7 @@ async function benchAsync() {
       succeeded: row.ok,
       seconds: span,
       runsPerSecond: Math.round(row.n / span),
-      processes: 2,
+      workers: 2,
       runsPerProcess: perProcess,
     };
     log(
@@ -640,7 +680,7 @@ function writeResults(r) {
     text +=
       s.async.failed !== undefined
         ? `\nAsync path: did not run: ${s.async.failed.split('\n')[0]}\n`
-        : `\nAsync path (202 + queue) on PostgreSQL with 2 \`conflux start\` processes (each gateway + worker; there is no \`--role\` option yet): webhooks accepted at ${s.async.accepted.runsPerSecond}/s (p99 ${s.async.accepted.p99} ms); ${s.async.runs} runs, ${s.async.succeeded} succeeded, processed at **${s.async.runsPerSecond} runs/s** (first created → last finished, ${s.async.seconds.toFixed(1)} s; runs finished per process: ${s.async.runsPerProcess.join(' and ')}). PostgreSQL itself is not pinned.\n`;
+        : `\nAsync path (202 + queue) on PostgreSQL: one \`conflux start --role gateway\` process accepting webhooks, two \`--role worker,admin\` processes draining the queue: webhooks accepted at ${s.async.accepted.runsPerSecond}/s (p99 ${s.async.accepted.p99} ms); ${s.async.runs} runs, ${s.async.succeeded} succeeded, processed at **${s.async.runsPerSecond} runs/s** (first created → last finished, ${s.async.seconds.toFixed(1)} s; runs finished per worker: ${s.async.runsPerProcess.join(' and ')}). Processes and PostgreSQL are not pinned.\n`;
   }
   if (s.recovery) {
     text +=

@@ -16,6 +16,9 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = join(here, '../..');
 const args = process.argv.slice(2);
 const profile = args.includes('--profile');
+// --only c,d measures some scenarios (for profiling one); the table is printed, not recorded.
+const onlyArg = args.indexOf('--only');
+const only = onlyArg === -1 ? undefined : new Set(args[onlyArg + 1].split(','));
 const seconds = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 10);
 const loadBefore = loadavg().map((n) => n.toFixed(1));
 const startedAt = new Date().toISOString();
@@ -193,13 +196,36 @@ try {
   for (const scenario of scenarios) await waitFor(scenario.url, scenario.headers);
 
   const rows = [];
-  for (const scenario of scenarios) {
+  for (const scenario of scenarios.filter((s) => only === undefined || only.has(s.id))) {
     wrk(scenario.url, scenario.headers); // warm-up: JIT, pools, caches
     const closed = wrk(scenario.url, scenario.headers);
     const open = openModel(scenario.url, scenario.headers);
     rows.push({ ...scenario, closed, open });
     process.stderr.write(`${scenario.id}: ${JSON.stringify({ closed, open })}\n`);
   }
+  if (only !== undefined) {
+    process.stdout.write(
+      `${JSON.stringify(
+        rows.map(({ id, closed, open }) => ({ id, closed, open })),
+        null,
+        1,
+      )}\n`,
+    );
+    await stopConflux();
+    if (profile) console.log(JSON.stringify(summarizeProfile(join(scratch, 'profile'), 40), null, 1));
+  } else {
+    writeSection(await summarize(rows));
+  }
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  // BENCH_KEEP=1 keeps the scratch folder (project, logs, CPU profile) for a closer look.
+  if (process.env.BENCH_KEEP === undefined) rmSync(scratch, { recursive: true, force: true });
+  else process.stderr.write(`kept ${scratch}\n`);
+}
+
+/** The RESULTS.md section: conditions, table, ratios and (with --profile) where the CPU went. */
+async function summarize(rows) {
   const nginxRps = rows.find((row) => row.id === 'b').closed.rps;
   const upstreamP99 = rows.find((row) => row.id === 'a').open.p99;
   const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -236,11 +262,7 @@ try {
     }
   }
   summary.push('', `Command: \`node bench/gateway/run.mjs ${seconds}${profile ? ' --profile' : ''}\`.`);
-  writeSection(summary.join('\n'));
-} finally {
-  for (const child of children) child.kill('SIGTERM');
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  rmSync(scratch, { recursive: true, force: true });
+  return summary.join('\n');
 }
 
 /** SIGINT lets Conflux shut down cleanly, which is when V8 writes the CPU profile. */

@@ -10,6 +10,7 @@ import { ConfluxError } from '../../errors/index.ts';
 import type { Policy } from '../config.ts';
 import type { ConsumerType, PlanLimits, RequestContext } from '../context.ts';
 import { notFound } from '../not-found.ts';
+import { VerifiedTokens } from './verified-tokens.ts';
 
 /** Asymmetric algorithms only: a shared-secret alg (HS*) or `none` can never be accepted (RFC 8725 §3.1). */
 export const ASYMMETRIC_ALGORITHMS = [
@@ -98,6 +99,26 @@ export function createJwtPolicy(options: JwtPolicyOptions): Policy {
       cause: cause ?? new Error(reason),
     });
 
+  const verified = new VerifiedTokens(options.now ?? Date.now);
+  async function verify(ctx: RequestContext, token: string, issuer: string): Promise<JWTPayload> {
+    try {
+      const { payload } = await jwtVerify(token, getKey, {
+        issuer,
+        audience: options.audience,
+        algorithms: [...options.algorithms],
+        ...(options.typ === undefined ? {} : { typ: options.typ }),
+        clockTolerance: options.clockToleranceSeconds ?? 30,
+        requiredClaims: ['exp'],
+        ...(options.now === undefined ? {} : { currentDate: new Date(options.now()) }),
+      });
+      verified.remember(token, payload);
+      return payload;
+    } catch (error) {
+      ctx.res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
+      throw invalid((error as { code?: string }).code ?? 'verification failed', error);
+    }
+  }
+
   return {
     name: 'jwt',
     async apply(ctx) {
@@ -115,21 +136,9 @@ export function createJwtPolicy(options: JwtPolicyOptions): Policy {
       }
       const issuer = typeof options.issuer === 'function' ? options.issuer() : options.issuer;
       if (issuer === undefined) throw invalid('issuer not started');
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(match[1] as string, getKey, {
-          issuer,
-          audience: options.audience,
-          algorithms: [...options.algorithms],
-          ...(options.typ === undefined ? {} : { typ: options.typ }),
-          clockTolerance: options.clockToleranceSeconds ?? 30,
-          requiredClaims: ['exp'],
-          ...(options.now === undefined ? {} : { currentDate: new Date(options.now()) }),
-        }));
-      } catch (error) {
-        ctx.res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
-        throw invalid((error as { code?: string }).code ?? 'verification failed', error);
-      }
+      const token = match[1] as string;
+      let payload = verified.get(token);
+      if (payload === undefined || payload.iss !== issuer) payload = await verify(ctx, token, issuer);
       if (options.revoked !== undefined && (await options.revoked(payload))) {
         ctx.res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
         throw invalid('token revoked');
