@@ -29,6 +29,7 @@ export {
   type NewConsumer,
   type NewPlan,
 } from './consumer-service.ts';
+export { presentConsumer } from './consumer-view.ts';
 export { createLocalAuthenticator, type UserAuthenticator } from './oauth/interactions.ts';
 export {
   createOAuthServer,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ConfluxError } from '../../errors/index.ts';
-import { type ApiKeyService, onboardPartner, ROLES } from '../../identity/index.ts';
+import { type ApiKeyService, onboardPartner, presentConsumer, ROLES } from '../../identity/index.ts';
 import type { ApiKeyRecord, ConsumerKind, ConsumerRecord } from '../../store/index.ts';
 import { actorOf, type IdentityAdmin } from '../identity-admin.ts';
 
@@ -49,21 +49,6 @@ interface ConsumerBody {
   apis?: string[] | null;
   plan?: string | null;
   scopes?: string[];
-}
-
-export function presentConsumer(record: ConsumerRecord): object {
-  return {
-    name: record.name,
-    type: record.type,
-    description: record.description,
-    contact: record.contact,
-    apis: record.apis,
-    plan: record.plan,
-    scopes: record.scopes,
-    disabled: record.disabledAt !== null,
-    createdAt: new Date(record.createdAt).toISOString(),
-    updatedAt: new Date(record.updatedAt).toISOString(),
-  };
 }
 
 export function presentKey(record: ApiKeyRecord): object {

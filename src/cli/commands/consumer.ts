@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { presentConsumer } from '../../identity/index.ts';
 import type { ConsumerKind, ConsumerPatch, ConsumerRecord } from '../../store/index.ts';
 import { type CliIdentity, withIdentity } from '../identity-core.ts';
 import { badOption, checkName, contact, iso, names, scopes } from '../identity-options.ts';
@@ -19,21 +20,6 @@ interface ConsumerOptions {
   scopes?: string;
   project?: string;
   json?: boolean;
-}
-
-export function presentConsumer(record: ConsumerRecord): Record<string, unknown> {
-  return {
-    name: record.name,
-    type: record.type,
-    description: record.description,
-    contact: record.contact,
-    apis: record.apis,
-    plan: record.plan,
-    scopes: record.scopes,
-    disabled: record.disabledAt !== null,
-    createdAt: iso(record.createdAt),
-    updatedAt: iso(record.updatedAt),
-  };
 }
 
 function kind(text: string): ConsumerKind {

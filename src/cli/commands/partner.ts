@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { onboardPartner, type PartnerCredential } from '../../identity/index.ts';
+import { onboardPartner, type PartnerCredential, presentConsumer } from '../../identity/index.ts';
 import { withIdentity } from '../identity-core.ts';
 import { badOption, checkName, contact, durationMs, list, names, scopes } from '../identity-options.ts';
 import type { Output } from '../output.ts';
-import { presentConsumer } from './consumer.ts';
 
 const CREDENTIALS: Readonly<Record<string, PartnerCredential>> = {
   'api-key': 'apiKey',
