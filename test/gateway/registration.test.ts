@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { compileErrors, validate } from '@readme/openapi-parser';
 import type { RunningPlatform } from '../../src/platform/index.ts';
 import { loadProject } from '../../src/project/index.ts';
-import { CATALOG_OPENAPI, call, startProject, systemFile, writeProject } from './harness.ts';
+import { CATALOG_OPENAPI, call, issueKey, startProject, systemFile, writeProject } from './harness.ts';
 
 let platform: RunningPlatform;
 let project: ReturnType<typeof writeProject>;
@@ -107,4 +108,26 @@ test('registration is refused on APIs that are not public with API keys, at its 
   } finally {
     broken.remove();
   }
+});
+
+test('the API document describes the registration operation, with no credential required', async () => {
+  const key = await issueKey(platform, 'doc-reader');
+  const answer = await call(platform.gatewayUrl, 'GET', '/catalog/openapi.json', {
+    headers: { 'x-api-key': key },
+  });
+  assert.equal(answer.status, 200);
+  const document = answer.json<{
+    security: unknown[];
+    paths: Record<
+      string,
+      { post?: { operationId: string; security: unknown[]; responses: Record<string, unknown> } }
+    >;
+  }>();
+  const result = await validate(structuredClone(document) as never);
+  assert.equal(result.valid, true, result.valid ? '' : compileErrors(result));
+  const operation = document.paths['/catalog/register']?.post;
+  assert.equal(operation?.operationId, 'register');
+  assert.deepEqual(operation?.security, [], 'registration overrides the API key requirement');
+  assert.deepEqual(Object.keys(operation?.responses ?? {}).sort(), ['201', '400', '429']);
+  assert.deepEqual(document.security, [{ apiKey: [] }], 'every other operation still needs a key');
 });

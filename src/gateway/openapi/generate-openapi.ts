@@ -51,6 +51,10 @@ export function generateOpenApi(
       versionDef?.deprecated !== undefined,
     );
   }
+  if (api.registration !== undefined) {
+    const path = toOpenApiPath(`${api.basePath}${api.registration.path}`);
+    paths[path] = { ...(paths[path] ?? {}), post: registrationOperation(api.registration.plan, usedIds) };
+  }
   const document: Json = {
     openapi: '3.1.0',
     info: {
@@ -186,6 +190,59 @@ function responsesFor(api: ApiDefinition, route: RouteDefinition, upstream: Oper
     responses[status] = { description, content: { 'application/problem+json': { schema: PROBLEM_REF } } };
   }
   return responses;
+}
+
+/**
+ * Self-service registration (a public API's `registration`): no credential, so it overrides the
+ * document's security; the key is in the 201 answer only.
+ */
+function registrationOperation(plan: string, usedIds: Set<string>): Json {
+  const problem = (description: string): Json => ({
+    description,
+    content: { 'application/problem+json': { schema: PROBLEM_REF } },
+  });
+  return {
+    operationId: uniqueId('register', usedIds),
+    summary: `Register an application: a key on the ${plan} plan, shown once`,
+    security: [],
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            required: ['application', 'email'],
+            properties: {
+              application: { type: 'string', pattern: '^[A-Za-z0-9][\\w .-]{0,62}$' },
+              email: { type: 'string', format: 'email', maxLength: 254 },
+            },
+          },
+        },
+      },
+    },
+    responses: {
+      '201': {
+        description: 'Registered; store the key now, it is not shown again',
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['consumer', 'plan', 'apis', 'key', 'keyPrefix'],
+              properties: {
+                consumer: { type: 'string' },
+                plan: { type: 'string' },
+                apis: { type: 'array', items: { type: 'string' } },
+                key: { type: 'string' },
+                keyPrefix: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      '400': problem('The registration names each invalid field'),
+      '429': problem('Too many registrations from this address; see Retry-After'),
+    },
+  };
 }
 
 /** `{id:int}` → `{id}`. */
