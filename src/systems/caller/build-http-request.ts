@@ -1,3 +1,4 @@
+import { ConfluxError } from '../../errors/index.ts';
 import { isFormMediaType } from '../description/media-type.ts';
 import type { Operation } from '../types.ts';
 import type { Credentials } from './resolve-credentials.ts';
@@ -69,4 +70,35 @@ function jsonMediaType(declared: string | undefined): string {
 
 function text(value: unknown): string {
   return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * A GET of a page URL the system handed out (Link header, next URL in the body). It must be on
+ * the system's own origin: the system's credentials never go to another host.
+ */
+export function buildFollowRequest(
+  baseUrl: string,
+  url: string,
+  credentials: Credentials,
+  where: string,
+): HttpRequest {
+  const base = new URL(baseUrl);
+  const target = new URL(url, base);
+  if (target.origin !== base.origin) {
+    throw new ConfluxError(
+      'SYSTEM_REQUEST_INVALID',
+      `${where}: next page ${target.origin}${target.pathname} is not on the system's origin ${base.origin}; not followed.`,
+      {
+        details: { origin: target.origin, expected: base.origin, retryable: false },
+      },
+    );
+  }
+  for (const [name, value] of Object.entries(credentials.query)) target.searchParams.set(name, value);
+  return {
+    origin: target.origin,
+    path: `${target.pathname}${target.search}`,
+    logPath: target.pathname,
+    method: 'GET',
+    headers: { accept: 'application/json', ...credentials.headers },
+  };
 }

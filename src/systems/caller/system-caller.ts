@@ -1,5 +1,3 @@
-// Over 400 lines: one call pipeline (validate, credentials, send, retry, parse, drift); the retry
-// loop and response parsing are the next candidates to move into files of their own.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
@@ -10,15 +8,14 @@ import type { SystemDefinition } from '../../project/index.ts';
 import type { ConnectionHealthTracker } from '../auth/connection-health.ts';
 import type { TokenManager } from '../auth/token-manager.ts';
 import { createMemoryBudgetBackend } from '../budget/memory-backend.ts';
-import { retryAfterMs } from '../budget/pause-after.ts';
 import { createUpstreamBudgets, type UpstreamBudgets } from '../budget/upstream-budgets.ts';
 import { detectDrift } from '../drift/detect-drift.ts';
 import type { DriftRecorder } from '../drift/drift-recorder.ts';
-import { operationOutcomeError } from '../fhir/operation-outcome.ts';
 import { pages } from '../pagination/paginate.ts';
 import { paginationOf } from '../pagination/pagination-of.ts';
 import type { Operation, SystemCaller, SystemDescription, SystemResponse } from '../types.ts';
-import { buildHttpRequest, type HttpRequest } from './build-http-request.ts';
+import { buildFollowRequest, buildHttpRequest, type HttpRequest } from './build-http-request.ts';
+import { type Attempt, failure, parseBody } from './call-failure.ts';
 import { publishToChannel, subscribeToChannel } from './channel-exchange.ts';
 import { credentialsRefused } from './credentials-refused.ts';
 import { createInputChecker } from './input-validation.ts';
@@ -47,11 +44,6 @@ export interface SystemCallerOptions {
 }
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
-
-type Attempt =
-  | { readonly kind: 'answer'; readonly response: SystemResponse; readonly retryAfter: string | undefined }
-  | { readonly kind: 'timeout' }
-  | { readonly kind: 'network'; readonly error: unknown };
 
 /**
  * Calls system operations by name over keep-alive undici pools (one per origin): validates the
@@ -364,99 +356,4 @@ export function createSystemCaller(options: SystemCallerOptions): SystemCaller &
       await Promise.all(closing);
     },
   };
-}
-
-/**
- * A GET of a page URL the system handed out (Link header, next URL in the body). It must be on
- * the system's own origin: the system's credentials never go to another host.
- */
-function buildFollowRequest(
-  baseUrl: string,
-  url: string,
-  credentials: Credentials,
-  where: string,
-): HttpRequest {
-  const base = new URL(baseUrl);
-  const target = new URL(url, base);
-  if (target.origin !== base.origin) {
-    throw new ConfluxError(
-      'SYSTEM_REQUEST_INVALID',
-      `${where}: next page ${target.origin}${target.pathname} is not on the system's origin ${base.origin}; not followed.`,
-      {
-        details: { origin: target.origin, expected: base.origin, retryable: false },
-      },
-    );
-  }
-  for (const [name, value] of Object.entries(credentials.query)) target.searchParams.set(name, value);
-  return {
-    origin: target.origin,
-    path: `${target.pathname}${target.search}`,
-    logPath: target.pathname,
-    method: 'GET',
-    headers: { accept: 'application/json', ...credentials.headers },
-  };
-}
-
-function failure(
-  result: Attempt,
-  facts: {
-    system: string;
-    operation: string;
-    where: string;
-    attempts: number;
-    timeoutMs: number;
-    retryable: boolean;
-  },
-): ConfluxError {
-  const { where, ...details } = facts;
-  const tries = facts.attempts === 1 ? '' : ` after ${facts.attempts} tries`;
-  if (result.kind === 'timeout') {
-    return new ConfluxError(
-      'SYSTEM_TIMEOUT',
-      `${where} did not answer within ${facts.timeoutMs} ms${tries}.`,
-      {
-        details: { ...details, retryable: true },
-      },
-    );
-  }
-  if (result.kind === 'network') {
-    const reason = result.error instanceof Error ? result.error.message : String(result.error);
-    return new ConfluxError('SYSTEM_UNREACHABLE', `${where} cannot be reached${tries}: ${reason}.`, {
-      details: { ...details, retryable: true },
-      cause: result.error,
-    });
-  }
-  const { status, body } = result.response;
-  const retryAfter =
-    result.retryAfter === undefined ? undefined : retryAfterMs(result.retryAfter, Date.now());
-  const outcome = operationOutcomeError(status, body, facts);
-  if (outcome !== undefined) return outcome;
-  return new ConfluxError(
-    'SYSTEM_CALL_FAILED',
-    `${where} answered HTTP ${status}${tries}; expected a 2xx status.`,
-    {
-      details: {
-        system: facts.system,
-        operation: facts.operation,
-        status,
-        body,
-        retryable: facts.retryable,
-        attempts: facts.attempts,
-        // The engine's retry waits at least this long (a 429's or 503's Retry-After).
-        ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
-      },
-    },
-  );
-}
-
-function parseBody(text: string, contentType: string | undefined): unknown {
-  if (text === '') return undefined;
-  if (contentType !== undefined && /[/+]json\b/i.test(contentType)) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  }
-  return text;
 }
