@@ -47,3 +47,29 @@ export async function eventually(check: () => Promise<boolean>, attempts = 60): 
   }
   return false;
 }
+
+/** The public API the CLI tests call with keys: GET /catalog/items proxied to `upstreamUrl`. */
+export function catalogApi(upstreamUrl: string): string {
+  return [
+    'name: catalog',
+    'basePath: /catalog',
+    'visibility: public',
+    'auth: { type: apiKey, header: x-api-key }',
+    'routes:',
+    `  - { method: GET, path: /items, url: '${upstreamUrl}/' }`,
+    '',
+  ].join('\n');
+}
+
+/** The partner API the CLI tests call with OAuth tokens: GET /stock/levels, scope stock:read. */
+export function stockApi(upstreamUrl: string): string {
+  return [
+    'name: stock',
+    'basePath: /stock',
+    'visibility: partner',
+    'auth: { type: oauth2, scopes: [stock:read] }',
+    'routes:',
+    `  - { method: GET, path: /levels, url: '${upstreamUrl}/' }`,
+    '',
+  ].join('\n');
+}

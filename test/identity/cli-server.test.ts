@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import { type ConfluxProcess, startConflux, stopConflux } from '../e2e/harness.ts';
-import { eventually, type Json, ok } from './cli-harness.ts';
+import { catalogApi, eventually, type Json, ok, stockApi } from './cli-harness.ts';
 import { call, startUpstream, writeProject } from './identity-harness.ts';
 
 /**
@@ -18,24 +18,8 @@ describe('CLI changes reach a running server', () => {
   before(async () => {
     upstream = await startUpstream((_req, res) => res.end('{"ok":true}'));
     project = writeProject({
-      'apis/stock.yaml': [
-        'name: stock',
-        'basePath: /stock',
-        'visibility: partner',
-        'auth: { type: oauth2, scopes: [stock:read] }',
-        'routes:',
-        `  - { method: GET, path: /levels, url: '${upstream.url}/' }`,
-        '',
-      ].join('\n'),
-      'apis/catalog.yaml': [
-        'name: catalog',
-        'basePath: /catalog',
-        'visibility: public',
-        'auth: { type: apiKey, header: x-api-key }',
-        'routes:',
-        `  - { method: GET, path: /items, url: '${upstream.url}/' }`,
-        '',
-      ].join('\n'),
+      'apis/stock.yaml': stockApi(upstream.url),
+      'apis/catalog.yaml': catalogApi(upstream.url),
     });
     // Debug logging: every request is logged, so the log check below has something to search.
     server = await startConflux(project.dir, { env: { CONFLUX_LOG_LEVEL: 'debug' } });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { conflux, fails, type Json, ok } from './cli-harness.ts';
+import { catalogApi, conflux, fails, type Json, ok, stockApi } from './cli-harness.ts';
 import { startUpstream, writeProject } from './identity-harness.ts';
 
 test('identity commands answer --help with their usage', async () => {
@@ -33,24 +33,8 @@ describe('conflux consumer | plan | partner | oauth | admin, offline on the proj
   before(async () => {
     upstream = await startUpstream((_req, res) => res.end('{"ok":true}'));
     project = writeProject({
-      'apis/stock.yaml': [
-        'name: stock',
-        'basePath: /stock',
-        'visibility: partner',
-        'auth: { type: oauth2, scopes: [stock:read] }',
-        'routes:',
-        `  - { method: GET, path: /levels, url: '${upstream.url}/' }`,
-        '',
-      ].join('\n'),
-      'apis/catalog.yaml': [
-        'name: catalog',
-        'basePath: /catalog',
-        'visibility: public',
-        'auth: { type: apiKey, header: x-api-key }',
-        'routes:',
-        `  - { method: GET, path: /items, url: '${upstream.url}/' }`,
-        '',
-      ].join('\n'),
+      'apis/stock.yaml': stockApi(upstream.url),
+      'apis/catalog.yaml': catalogApi(upstream.url),
     });
   });
 

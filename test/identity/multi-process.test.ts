@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { type ConfluxProcess, startConflux, stopConflux } from '../e2e/harness.ts';
+import { catalogApi } from './cli-harness.ts';
 import { call, startUpstream, writeProject } from './identity-harness.ts';
 
 const POSTGRES_URL = process.env.CONFLUX_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -57,15 +58,7 @@ describe('revocation across gateway processes sharing PostgreSQL', () => {
     await setup.end();
     upstream = await startUpstream((_req, res) => res.end('{"ok":true}'));
     const files = {
-      'apis/catalog.yaml': [
-        'name: catalog',
-        'basePath: /catalog',
-        'visibility: public',
-        'auth: { type: apiKey, header: x-api-key }',
-        'routes:',
-        `  - { method: GET, path: /items, url: '${upstream.url}/' }`,
-        '',
-      ].join('\n'),
+      'apis/catalog.yaml': catalogApi(upstream.url),
     };
     // Two folders, as two hosts would have: only the database and the secret key are shared.
     projects.push(writeProject(files), writeProject(files));

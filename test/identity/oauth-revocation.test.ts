@@ -90,6 +90,17 @@ describe('OAuth token revocation and introspection with openid-client', () => {
   const gateway = (token: string) =>
     call(platform.gatewayUrl, 'GET', '/orders', { headers: { authorization: `Bearer ${token}` } });
 
+  // Bob signs in and consents through the login and consent pages (authorization code + PKCE).
+  const bobSignsIn = (config: Awaited<ReturnType<typeof register>>) =>
+    signInAndConsent(config, {
+      issuer,
+      redirectUri: REDIRECT,
+      scope: 'orders:read',
+      resource: AUDIENCE,
+      username: 'bob',
+      password: 'bob-has-a-long-password',
+    });
+
   test('a live JWT access token introspects active with scope, client_id and exp', async () => {
     const config = await register('revoker', ['client_credentials']);
     const tokens = await client.clientCredentialsGrant(config, { scope: 'orders:read', resource: AUDIENCE });
@@ -133,14 +144,7 @@ describe('OAuth token revocation and introspection with openid-client', () => {
 
   test('revoking the refresh token revokes its grant: its access tokens are refused too', async () => {
     const config = await register('revoker', ['authorization_code', 'refresh_token']);
-    const tokens = await signInAndConsent(config, {
-      issuer,
-      redirectUri: REDIRECT,
-      scope: 'orders:read',
-      resource: AUDIENCE,
-      username: 'bob',
-      password: 'bob-has-a-long-password',
-    });
+    const tokens = await bobSignsIn(config);
     const refresh = tokens.refresh_token as string;
     assert.ok(refresh);
     assert.equal((await gateway(tokens.access_token)).status, 200);
@@ -159,14 +163,7 @@ describe('OAuth token revocation and introspection with openid-client', () => {
 
   test('a replayed refresh token revokes the family, access tokens already issued included', async () => {
     const config = await register('revoker', ['authorization_code', 'refresh_token']);
-    const tokens = await signInAndConsent(config, {
-      issuer,
-      redirectUri: REDIRECT,
-      scope: 'orders:read',
-      resource: AUDIENCE,
-      username: 'bob',
-      password: 'bob-has-a-long-password',
-    });
+    const tokens = await bobSignsIn(config);
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token as string);
     assert.equal((await gateway(refreshed.access_token)).status, 200);
     await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token as string));
