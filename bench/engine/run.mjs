@@ -3,8 +3,9 @@
 // reformat) → HTTP call to a local upstream → respond — in Conflux, n8n and Node-RED, side by
 // side in one run, at 50 concurrent connections (autocannon). Load generator on core 0, system
 // under test and upstream on core 1. Then Conflux's async path (202 + queue) with 2 processes on
-// PostgreSQL, the time to recover after a SIGKILL, and SQLite commit cost (synchronous NORMAL vs
-// FULL). n8n and Node-RED are installed from npm into bench/.scratch/ (gitignored) when missing.
+// PostgreSQL, the time to recover after a SIGKILL, and the store's per-run writes on SQLite
+// (store-writes.ts: Kysely vs prepared statements vs group commit, synchronous NORMAL vs FULL).
+// n8n and Node-RED are installed from npm into bench/.scratch/ (gitignored) when missing.
 //
 // Usage: node bench/engine/run.mjs [--seconds 15] [--only conflux,n8n,node-red,async,recovery,sqlite] [--profile]
 // Writes the "Engine" section of bench/RESULTS.md and bench/.scratch/engine-results.json.
@@ -575,42 +576,19 @@ async function benchRecovery() {
   return result;
 }
 
-/** What one fsync per commit costs here: the engine's commit pattern with synchronous NORMAL vs FULL (WAL). */
-async function benchSqlite() {
-  const { default: Database } = await import('better-sqlite3');
-  const out = {};
-  for (const mode of ['NORMAL', 'FULL']) {
-    const dir = mkdtempSync(join(scratch, 'sqlite-'));
-    const db = new Database(join(dir, 'x.db'));
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${mode}`);
-    db.exec(
-      'CREATE TABLE runs (id TEXT PRIMARY KEY, status TEXT, body TEXT); CREATE TABLE steps (run_id TEXT, step TEXT, output TEXT, PRIMARY KEY (run_id, step))',
+/** The store's per-run writes: Kysely vs prepared statements vs group commit (store-writes.ts), on core 1. */
+function benchSqlite() {
+  const output = execFileSync(
+    'taskset',
+    ['-c', '1', process.execPath, '--import', 'tsx', join(here, 'store-writes.ts')],
+    { cwd: repo, timeout: 300_000 },
+  ).toString();
+  const rows = JSON.parse(output.trim().split('\n').at(-1));
+  for (const row of rows)
+    log(
+      `sqlite ${row.synchronous} ${row.label}: ${row.runsPerSecond} runs/s, ${row.cpuMsPerRun} ms CPU per run`,
     );
-    const insert = db.prepare('INSERT INTO runs VALUES (?, ?, ?)');
-    const step = db.prepare('INSERT INTO steps VALUES (?, ?, ?)');
-    const finish = db.prepare('UPDATE runs SET status = ? WHERE id = ?');
-    const body = payload;
-    const started = process.hrtime.bigint();
-    const deadline = Date.now() + 3000;
-    let commits = 0;
-    for (let n = 0; Date.now() < deadline; n++) {
-      insert.run(`r${n}`, 'queued', body);
-      step.run(`r${n}`, 'map', body);
-      step.run(`r${n}`, 'enrich', body);
-      finish.run('succeeded', `r${n}`);
-      commits += 4;
-    }
-    const secondsTaken = Number(process.hrtime.bigint() - started) / 1e9;
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-    out[mode] = {
-      commitsPerSecond: Math.round(commits / secondsTaken),
-      runsPerSecondAt4Commits: Math.round(commits / 4 / secondsTaken),
-    };
-    log(`sqlite ${mode}: ${out[mode].commitsPerSecond} commits/s`);
-  }
-  return out;
+  return { rows, command: 'node --import tsx bench/engine/store-writes.ts' };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -689,7 +667,12 @@ function writeResults(r) {
         : `\nRecovery after SIGKILL (SQLite, 3,000 async webhooks, killed right after the last 202 with ${s.recovery.pendingAtKill} runs pending, ${s.recovery.runningAtKill} of them mid-run): restart → first resumed run finished in **${s.recovery.restartToFirstResumedRunMs} ms** (process start ${s.recovery.restartToReadyMs} ms, then ${s.recovery.readyToFirstResumedRunMs} ms); backlog drained ${s.recovery.restartToDrainedMs} ms after restart; ${s.recovery.succeeded}/${s.recovery.runs} runs succeeded.\n`;
   }
   if (s.sqlite && s.sqlite.failed === undefined) {
-    text += `\nSQLite commit cost here (WAL; 4 commits per simulated run): synchronous=NORMAL ${s.sqlite.NORMAL.commitsPerSecond} commits/s, FULL ${s.sqlite.FULL.commitsPerSecond} commits/s.\n`;
+    text +=
+      "\nThe store's writes per sync run (create under a lease, two step checkpoints, finish) on SQLite in WAL mode, alone on core 1 (`" +
+      s.sqlite.command +
+      '`):\n\n| path | synchronous | runs in flight | runs/s | CPU ms per run |\n| --- | --- | ---: | ---: | ---: |\n';
+    for (const row of s.sqlite.rows)
+      text += `| ${row.label} | ${row.synchronous} | ${row.inFlight} | ${row.runsPerSecond} | ${row.cpuMsPerRun} |\n`;
   }
   if (r.profile) {
     text += `\nCPU profile of the Conflux process (\`--profile\`; ${r.profile.note}). By module: ${r.profile.modules.map((p) => `${p.name} ${p.percent}%`).join(', ')}.\n`;

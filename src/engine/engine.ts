@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfluxError } from '../errors/index.ts';
+import type { RunRecord } from '../store/index.ts';
 import { createQueueMetrics } from './backpressure/queue-metrics.ts';
 import { withClaimCheck } from './claim-check/claim-check.ts';
 import { decideStart } from './flow-control/admission.ts';
@@ -13,11 +14,14 @@ import { createScheduler } from './scheduler.ts';
 import { CALLBACK_PREFIX, createStepServices } from './step-services.ts';
 import { createEventBus } from './triggers/event-bus.ts';
 import { createTriggerSources } from './triggers/trigger-sources.ts';
-import type { Engine, EngineDeps } from './types.ts';
+import type { Engine, EngineDeps, StartRunOptions } from './types.ts';
 import { createFlowVersions } from './versions/flow-versions.ts';
 import { createWorker } from './worker.ts';
 
 const QUEUE_SAMPLE_MS = 5000;
+// Runs spend nearly all their time waiting on systems, so a process can hold many at once;
+// the systems themselves are protected by their budgets (`limits`), not by this number.
+const DEFAULT_CONCURRENCY = 64;
 
 /** The durable integration engine: flows, runs, steps, queue and schedules over one store. */
 export function createEngine(deps: EngineDeps): Engine {
@@ -53,7 +57,7 @@ export function createEngine(deps: EngineDeps): Engine {
     workerId,
     leaseMs,
     pollIntervalMs,
-    concurrency: deps.concurrency ?? 8,
+    concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY,
     execute: (run, signal) =>
       processRun(
         {
@@ -71,11 +75,7 @@ export function createEngine(deps: EngineDeps): Engine {
       ),
   });
 
-  async function startRun(
-    flowName: string,
-    input: unknown,
-    options: { triggerType: string; correlationId: string; id?: string },
-  ) {
+  async function startRun(flowName: string, input: unknown, options: StartRunOptions) {
     // A fixed id (event, poll item, child run) makes starting idempotent: the run exists once.
     const known = options.id === undefined ? undefined : await store.runs.get(options.id);
     if (known !== undefined) return known;
@@ -99,18 +99,39 @@ export function createEngine(deps: EngineDeps): Engine {
       const active = await store.runs.get(decision.existing);
       if (active !== undefined) return active;
     }
-    const run = await store.runs.create({
-      ...(decision.availableAt === undefined ? {} : { availableAt: decision.availableAt }),
-      ...(decision.priority === undefined ? {} : { priority: decision.priority }),
-      id: runId,
-      flow: flowName,
-      flowVersion: flow.definition.version,
-      triggerType: options.triggerType,
-      input: input === undefined ? null : input,
-      correlationId: options.correlationId,
-    });
+    // Eager start: a run whose starter waits for it (a sync webhook), due now and without a
+    // claim priority, is created leased to this worker and executed at once when a slot is
+    // free — no claim query, no queue hop. It is as durable as a claimed run: if this process
+    // dies, its lease expires and any worker resumes it.
+    const eager =
+      options.eager === true &&
+      decision.availableAt === undefined &&
+      decision.priority === undefined &&
+      worker.reserve();
+    let run: RunRecord;
+    try {
+      run = await store.runs.create({
+        ...(decision.availableAt === undefined ? {} : { availableAt: decision.availableAt }),
+        ...(decision.priority === undefined ? {} : { priority: decision.priority }),
+        ...(eager ? { lease: { owner: workerId, expiresAt: Date.now() + leaseMs } } : {}),
+        id: runId,
+        flow: flowName,
+        flowVersion: flow.definition.version,
+        triggerType: options.triggerType,
+        input: input === undefined ? null : input,
+        correlationId: options.correlationId,
+      });
+    } catch (error) {
+      if (eager) worker.release();
+      throw error;
+    }
     queueMetrics.queued(flowName, options.triggerType);
-    worker.wake();
+    if (eager && run.status === 'running') {
+      worker.adopt(run);
+    } else {
+      if (eager) worker.release();
+      worker.wake();
+    }
     return run;
   }
 
@@ -131,7 +152,7 @@ export function createEngine(deps: EngineDeps): Engine {
       return woken.length > 0;
     },
     callbackPrefix: CALLBACK_PREFIX,
-    waitForRun: (runId, timeoutMs) => waiters.wait(runId, timeoutMs),
+    waitForRun: (runId, timeoutMs) => waiters.wait(runId, timeoutMs, worker.holds(runId)),
     async start() {
       if (started) return;
       started = true;

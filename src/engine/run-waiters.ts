@@ -11,7 +11,11 @@ export function isFinished(run: RunRecord): boolean {
 export interface RunWaiters {
   /** Called by this process's worker when it finishes a run: wakes its waiters at once. */
   notify(run: RunRecord): void;
-  wait(runId: string, timeoutMs: number): Promise<RunRecord>;
+  /**
+   * Resolves with the finished run. `heldHere`: this process executes the run, so its finish
+   * arrives by notify(); the store is read only at the poll interval, in case the lease is lost.
+   */
+  wait(runId: string, timeoutMs: number, heldHere?: boolean): Promise<RunRecord>;
 }
 
 /**
@@ -44,7 +48,7 @@ export function createRunWaiters(store: Store, pollIntervalMs: number): RunWaite
       if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value ?? '');
       for (const listener of waiters.get(run.id) ?? []) listener(run);
     },
-    wait(runId, timeoutMs) {
+    wait(runId, timeoutMs, heldHere = false) {
       const finished = recent.get(runId);
       if (finished !== undefined) return Promise.resolve(finished);
       return new Promise<RunRecord>((resolve, reject) => {
@@ -86,7 +90,8 @@ export function createRunWaiters(store: Store, pollIntervalMs: number): RunWaite
             settle(() => reject(error));
           }
         };
-        void check();
+        if (heldHere) poll = setTimeout(check, pollIntervalMs);
+        else void check();
       });
     },
   };

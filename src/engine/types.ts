@@ -16,7 +16,7 @@ export interface EngineDeps {
   readonly pollIntervalMs?: number;
   /** How long a claimed run stays leased without renewal (default 30 s); renewed every third. */
   readonly leaseMs?: number;
-  /** Runs executed at once by this process (default 8). */
+  /** Runs executed at once by this process (default 64). */
   readonly concurrency?: number;
   /** Step values and trigger data whose JSON exceeds this many bytes are stored once and passed by reference (default 256 KiB). */
   readonly claimCheckBytes?: number;
@@ -32,6 +32,11 @@ export interface StartRunOptions {
   readonly correlationId: string;
   /** Fixes the run id: a second start with the same id returns the existing run. */
   readonly id?: string;
+  /**
+   * The starter waits for the run (a sync trigger): execute it in this process at once when
+   * the worker has a free slot, instead of queueing it for a claim.
+   */
+  readonly eager?: boolean;
 }
 
 export interface Engine {

@@ -18,6 +18,18 @@ export interface Worker {
   start(): void;
   /** Claims at once instead of at the next poll: a run was just queued. */
   wake(): void;
+  /**
+   * Holds a slot for a run its starter is about to create already leased to this worker
+   * (eager start); false when the worker is stopped or has no free slot. The slot is
+   * consumed by `adopt` or given back by `release`.
+   */
+  reserve(): boolean;
+  /** Executes a run created under this worker's lease in the slot `reserve` held. */
+  adopt(run: RunRecord): void;
+  /** Gives back a reserved slot whose run was not created leased (paused flow, store error). */
+  release(): void;
+  /** True while this process executes the run. */
+  holds(runId: string): boolean;
   stop(timeoutMs: number): Promise<void>;
 }
 
@@ -38,10 +50,16 @@ const ABANDON_GRACE_MS = 1000;
 export function createWorker(options: WorkerOptions): Worker {
   const { store, logger, workerId, leaseMs, pollIntervalMs, concurrency } = options;
   const inFlight = new Map<string, InFlight>();
+  let reserved = 0;
   let running = false;
-  let woken = false;
+  // Due runs may wait that this worker has not tried to claim: something was queued, or the
+  // last claim filled every free slot. A finished run frees a slot; it claims only then, so
+  // eagerly started runs finishing one after another cost no claim query each.
+  let pending = false;
   let wakeUp: (() => void) | undefined;
   let loop: Promise<void> | undefined;
+
+  const room = () => concurrency - inFlight.size - reserved;
 
   function launch(run: RunRecord): void {
     const controller = new AbortController();
@@ -49,45 +67,49 @@ export function createWorker(options: WorkerOptions): Worker {
     const done = options.execute(run, controller.signal).finally(() => {
       stopRenewing();
       inFlight.delete(run.id);
-      wake();
+      if (pending) wakeUp?.();
     });
     inFlight.set(run.id, { run, controller, done });
   }
 
-  async function idle(): Promise<void> {
-    if (woken) return;
-    const controller = new AbortController();
-    wakeUp = () => controller.abort();
-    await sleep(pollIntervalMs, undefined, { signal: controller.signal }).catch(() => {});
-    wakeUp = undefined;
+  /** Until woken or the poll interval passes (a plain timer: no AbortError per wake-up). */
+  function idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, pollIntervalMs);
+      wakeUp = done;
+    });
   }
 
   async function claimLoop(): Promise<void> {
     while (running) {
-      woken = false;
-      const free = concurrency - inFlight.size;
-      let claimed = 0;
+      const free = room();
       if (free > 0) {
+        pending = false;
         try {
           const runs = await store.runs.claim(workerId, leaseMs, free, Date.now());
           for (const run of runs) launch(run);
-          claimed = runs.length;
+          // A full batch suggests more are due.
+          if (runs.length === free) pending = true;
         } catch (error) {
           logger.error({ err: error }, 'claiming runs failed; retrying at the next poll');
         }
       }
-      // A full batch suggests more are due: claim again at once.
-      if (running && !(claimed > 0 && claimed === free)) await idle();
+      if (running && !(pending && room() > 0)) await idle();
     }
   }
 
   function wake(): void {
-    woken = true;
+    pending = true;
     wakeUp?.();
   }
 
   /** Hands abandoned runs straight back to the queue rather than making the next worker wait for the lease. */
-  async function release(entries: InFlight[]): Promise<void> {
+  async function requeueAbandoned(entries: InFlight[]): Promise<void> {
     for (const { run } of entries) {
       await store.runs
         .requeue(run.id, workerId, Date.now(), run.error, Date.now())
@@ -107,6 +129,20 @@ export function createWorker(options: WorkerOptions): Worker {
       loop = claimLoop();
     },
     wake,
+    reserve() {
+      if (!running || room() <= 0) return false;
+      reserved += 1;
+      return true;
+    },
+    adopt(run) {
+      reserved -= 1;
+      launch(run);
+    },
+    release() {
+      reserved -= 1;
+      if (pending) wakeUp?.();
+    },
+    holds: (runId) => inFlight.has(runId),
     async stop(timeoutMs) {
       running = false;
       wake();
@@ -125,7 +161,7 @@ export function createWorker(options: WorkerOptions): Worker {
       );
       for (const entry of abandoned) entry.controller.abort(new Error('shutdown'));
       await Promise.race([Promise.all(abandoned.map((entry) => entry.done)), sleep(ABANDON_GRACE_MS)]);
-      await release(abandoned);
+      await requeueAbandoned(abandoned);
     },
   };
 }

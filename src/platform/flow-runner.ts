@@ -5,7 +5,7 @@ import type { FlowRunner } from '../gateway/index.ts';
 export function createFlowRunner(engine: Engine): FlowRunner {
   return {
     async run(flow, input, options) {
-      const run = await engine.startRun(flow, input, options);
+      const run = await engine.startRun(flow, input, { ...options, eager: true });
       const finished = await engine.waitForRun(run.id, options.timeoutMs);
       return { runId: finished.id, status: finished.status, output: finished.output, error: finished.error };
     },

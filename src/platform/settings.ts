@@ -30,7 +30,7 @@ export interface Settings {
   readonly serviceName: string;
   /** OTEL_TRACES_SAMPLER_ARG: share of new traces recorded, 0..1 (default 1); callers' sampled flag wins. */
   readonly traceSampleRatio: number;
-  /** CONFLUX_WORKER_CONCURRENCY: runs a worker process executes at once (default 8). */
+  /** CONFLUX_WORKER_CONCURRENCY: runs a worker process executes at once (default 64). */
   readonly workerConcurrency: number | undefined;
   /**
    * CONFLUX_WORKER_LEASE_MS: how long a claimed run stays leased without renewal (default 30000,

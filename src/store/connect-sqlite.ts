@@ -9,7 +9,12 @@ import { type StoreTarget, translateStoreError } from './store-errors.ts';
 /** How long a writer waits for another process's write transaction before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
 
-export function connectSqlite(path: string): { db: Kysely<Database>; target: StoreTarget } {
+export function connectSqlite(path: string): {
+  db: Kysely<Database>;
+  target: StoreTarget;
+  /** The same connection without Kysely, for the run hot path (sqlite-run-writes.ts). */
+  sqlite: SqliteDatabase.Database;
+} {
   const target: StoreTarget = { dialect: 'sqlite', where: path };
   let database: SqliteDatabase.Database;
   try {
@@ -27,5 +32,6 @@ export function connectSqlite(path: string): { db: Kysely<Database>; target: Sto
   return {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) }),
     target,
+    sqlite: database,
   };
 }

@@ -1,3 +1,4 @@
+import type SqliteDatabase from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import { ConfluxError } from '../errors/index.ts';
 import { createAdminPrincipalRepository } from './admin-principal-repository.ts';
@@ -22,10 +23,15 @@ import { createRunMaintenanceRepository } from './run-maintenance-repository.ts'
 import { createRunRepository } from './run-repository.ts';
 import { createScheduleRepository } from './schedule-repository.ts';
 import { createSecretRepository } from './secret-repository.ts';
+import { createSqliteRunWrites } from './sqlite-run-writes.ts';
 import { guardRepository, type StoreTarget, translateStoreError } from './store-errors.ts';
 import type { Store, StoreOptions } from './types.ts';
 
-function connect(options: StoreOptions): { db: Kysely<Database>; target: StoreTarget } {
+function connect(options: StoreOptions): {
+  db: Kysely<Database>;
+  target: StoreTarget;
+  sqlite?: SqliteDatabase.Database;
+} {
   const url = options.databaseUrl ?? '';
   if (url === '') return connectSqlite(options.sqlitePath);
   if (isPostgresUrl(url)) return connectPostgres(url, options.schema);
@@ -46,7 +52,7 @@ function connect(options: StoreOptions): { db: Kysely<Database>; target: StoreTa
  * the database cannot be reached, STORE_MIGRATION_FAILED when the schema cannot be migrated.
  */
 export async function createStore(options: StoreOptions): Promise<Store> {
-  const { db, target } = connect(options);
+  const { db, target, sqlite } = connect(options);
   try {
     await migrate(db, target.dialect, options.schema);
   } catch (error) {
@@ -58,7 +64,10 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     dialect: target.dialect,
     keys: guardRepository(target, createApiKeyRepository(db)),
     secrets: guardRepository(target, createSecretRepository(db)),
-    runs: guardRepository(target, createRunRepository(db, target.dialect)),
+    runs: guardRepository(target, {
+      ...createRunRepository(db, target.dialect),
+      ...(sqlite === undefined ? {} : createSqliteRunWrites(db, sqlite)),
+    }),
     schedules: guardRepository(target, createScheduleRepository(db)),
     quotas: guardRepository(target, createQuotaRepository(db)),
     audit: guardRepository(target, createAuditRepository(db)),

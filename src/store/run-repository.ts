@@ -24,9 +24,18 @@ function byQueueOrder(a: RunRecord, b: RunRecord): number {
 export function createRunRepository(db: Kysely<Database>, dialect: Dialect): RunRepository {
   return {
     async create(run) {
+      // A pause that lands between this read and the insert lets the run start, as it would
+      // had it been claimed a moment before the pause.
+      const paused =
+        run.lease !== undefined &&
+        (await db
+          .selectFrom('flow_pauses')
+          .select('flow')
+          .where('flow', '=', run.flow)
+          .executeTakeFirst()) !== undefined;
       const row = await db
         .insertInto('runs')
-        .values(newRunRow(run, Date.now()))
+        .values(newRunRow(run, Date.now(), paused ? undefined : run.lease))
         .returningAll()
         .executeTakeFirstOrThrow();
       return toRunRecord(row);

@@ -3,13 +3,20 @@ import type { RunsTable, StepsTable } from './db-schema.ts';
 import { decodeJson, encodeJson } from './json-column.ts';
 import type { RunRecord, RunRepository, RunStatus, StepRecord, StepStatus } from './types.ts';
 
-/** The row of a newly queued run (runs.create, and runs opened by debounce or batching). */
-export function newRunRow(run: Parameters<RunRepository['create']>[0], now: number): Insertable<RunsTable> {
+/**
+ * The row of a new run (runs.create, and runs opened by debounce or batching): queued, or
+ * running under `lease` when its starter executes it at once.
+ */
+export function newRunRow(
+  run: Parameters<RunRepository['create']>[0],
+  now: number,
+  lease?: { readonly owner: string; readonly expiresAt: number },
+): Insertable<RunsTable> {
   return {
     id: run.id,
     flow: run.flow,
     flow_version: run.flowVersion,
-    status: 'queued',
+    status: lease === undefined ? 'queued' : 'running',
     trigger_type: run.triggerType,
     input: encodeJson(run.input),
     output: null,
@@ -20,8 +27,9 @@ export function newRunRow(run: Parameters<RunRepository['create']>[0], now: numb
     finished_at: null,
     available_at: run.availableAt ?? now,
     priority: run.priority ?? 0,
-    lease_owner: null,
-    lease_expires_at: null,
+    lease_owner: lease?.owner ?? null,
+    lease_expires_at: lease?.expiresAt ?? null,
+    attempts: lease === undefined ? 0 : 1,
   };
 }
 

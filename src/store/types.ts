@@ -137,6 +137,12 @@ export interface RunRepository {
       readonly availableAt?: number;
       /** Claim order among due runs, highest first (default 0). */
       readonly priority?: number;
+      /**
+       * Creates the run already leased to this owner (status running, attempt 1), so that its
+       * starter executes it at once without a claim (a sync webhook). A run of a paused flow is
+       * queued instead; the returned status tells which.
+       */
+      readonly lease?: { readonly owner: string; readonly expiresAt: number };
     },
   ): Promise<RunRecord>;
   get(id: string): Promise<RunRecord | undefined>;

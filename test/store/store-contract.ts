@@ -157,6 +157,58 @@ export function describeStoreContract(
         await assert.rejects(store.runs.create(run('r-1')), isCode('STORE_CONFLICT'));
       }));
 
+    test('runs: created under a lease, a run is running at attempt 1 unless its flow is paused', () =>
+      withStore(async (store) => {
+        const lease = { owner: 'w-1', expiresAt: 1000 + LEASE };
+        const started = await store.runs.create({ ...run('eager'), lease });
+        assert.equal(started.status, 'running');
+        assert.equal(started.attempts, 1);
+        assert.equal(started.leaseOwner, 'w-1');
+        assert.equal(started.leaseExpiresAt, 1000 + LEASE);
+        assert.deepEqual(await store.runs.get('eager'), started);
+        assert.deepEqual(await store.runs.claim('w-2', LEASE, 5, 1000 + LEASE - 1), [], 'lease held');
+        assert.equal(await store.runs.finish('eager', 'w-1', { status: 'succeeded' }, 1500), true);
+
+        await store.flowPauses.pause('held', 'maintenance', 1000);
+        const held = await store.runs.create({ ...run('held-1', { flow: 'held' }), lease });
+        assert.equal(held.status, 'queued');
+        assert.equal(held.attempts, 0);
+        assert.equal(held.leaseOwner, null);
+        await store.flowPauses.resume('held');
+        assert.deepEqual(
+          (await store.runs.claim('w-2', LEASE, 5, 2000)).map((r) => r.id),
+          ['held-1'],
+          'queued like any other run',
+        );
+      }));
+
+    test('runs: writes issued together each land or fail alone', () =>
+      withStore(async (store) => {
+        await store.runs.create(run('taken'));
+        const ids = ['w-a', 'taken', 'w-b', 'w-c'];
+        const outcomes = await Promise.allSettled(ids.map((id) => store.runs.create(run(id))));
+        assert.deepEqual(
+          outcomes.map((outcome) => outcome.status),
+          ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+        );
+        const conflict = outcomes[1] as PromiseRejectedResult;
+        assert.ok(isCode('STORE_CONFLICT')(conflict.reason));
+        for (const id of ['w-a', 'w-b', 'w-c']) assert.equal((await store.runs.get(id))?.status, 'queued');
+        const steps = ['one', 'two', 'three'].map((stepId, index) => ({
+          runId: 'w-a',
+          stepId,
+          status: 'succeeded' as const,
+          input: null,
+          output: { index },
+          error: null,
+          attempts: 1,
+          startedAt: 10 + index,
+          finishedAt: 20 + index,
+        }));
+        await Promise.all(steps.map((step) => store.runs.saveStep(step)));
+        assert.deepEqual(await store.runs.listSteps('w-a'), steps, 'in the order they were issued');
+      }));
+
     test('runs: list pages newest first by an opaque cursor, with filters', () =>
       withStore(async (store) => {
         for (let i = 0; i < 7; i++)
