@@ -172,7 +172,9 @@ function load(url, duration, extra = []) {
     runsPerSecond: Math.round(report.requests.average),
     requests: report.requests.total,
     p50: report.latency.p50,
+    p90: report.latency.p90,
     p99: report.latency.p99,
+    max: report.latency.max,
     errors: report.errors + report.timeouts,
     non2xx: report.non2xx,
     command:
@@ -223,7 +225,7 @@ function measure(name, url, pid) {
   result.cpuMsPerRun = Number(((cpu * 1000) / Math.max(1, result.requests)).toFixed(2));
   result.runsPerCpuSecond = Math.round(result.requests / Math.max(0.01, cpu));
   log(
-    `${name}: ${result.runsPerSecond} runs/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}, non-2xx ${result.non2xx}; ${result.cpuMsPerRun} ms CPU per run`,
+    `${name}: ${result.runsPerSecond} runs/s, p50 ${result.p50} ms, p90 ${result.p90} ms, p99 ${result.p99} ms, max ${result.max} ms, errors ${result.errors}, non-2xx ${result.non2xx}; ${result.cpuMsPerRun} ms CPU per run`,
   );
   return result;
 }
@@ -272,17 +274,7 @@ function startConflux(name, project, gateway, admin, extra = {}, nodeFlags = [],
   return start(
     name,
     process.execPath,
-    [
-      ...nodeFlags,
-      '--import',
-      'tsx',
-      join(repo, 'src/cli/main.ts'),
-      'start',
-      '--project',
-      project,
-      '--role',
-      roles,
-    ],
+    [...nodeFlags, join(repo, 'bin/conflux.js'), 'start', '--project', project, '--role', roles],
     confluxEnv(gateway, admin, extra),
   );
 }
@@ -593,6 +585,11 @@ function benchSqlite() {
 
 // ---------------------------------------------------------------------------------------------
 
+// Conflux runs as installed (`npm start`): the compiled dist/, not TypeScript through tsx.
+if (['conflux', 'async', 'recovery'].some((name) => only.has(name))) {
+  log('npm run build');
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: repo, stdio: 'inherit' });
+}
 const upstream = start('upstream', process.execPath, [join(here, 'upstream.mjs'), String(ports.upstream)]);
 await until(
   'the upstream',

@@ -2,7 +2,9 @@ import { ConfluxError } from '../errors/index.ts';
 import type { RunRecord, Store } from '../store/index.ts';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'dead']);
-const RECENT_LIMIT = 1000;
+// Small on purpose: each kept run (with its input and output) outlives the young generation
+// under load, and a starter normally subscribes before its run can finish.
+const RECENT_LIMIT = 100;
 
 export function isFinished(run: RunRecord): boolean {
   return TERMINAL.has(run.status);

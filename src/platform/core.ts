@@ -47,6 +47,8 @@ export async function openCore(options: {
   settings: Settings;
   environment: string;
   logger?: Logger;
+  /** A long-running server (not a CLI command): SQLite checkpoints in a background thread. */
+  serving?: boolean;
 }): Promise<Core> {
   const logger = options.logger ?? createLogger({ level: options.settings.logLevel });
   const state = stateDirectory(options.projectRoot);
@@ -57,6 +59,9 @@ export async function openCore(options: {
   const store = await createStore({
     ...(options.settings.databaseUrl === undefined ? {} : { databaseUrl: options.settings.databaseUrl }),
     sqlitePath: join(state, 'conflux.db'),
+    ...(options.serving === true
+      ? { backgroundCheckpoints: { onProblem: (problem: string) => logger.warn({ problem }, 'SQLite') } }
+      : {}),
   });
   const redactor = createRedactor();
   const vault = createVault({ store, kek, redactor });

@@ -134,6 +134,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     settings,
     environment: project.settings.environment,
     logger,
+    serving: true,
   });
   if (lock !== undefined) {
     const released = await core.store.runs.releaseAllLeases();

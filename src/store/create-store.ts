@@ -23,6 +23,7 @@ import { createRunMaintenanceRepository } from './run-maintenance-repository.ts'
 import { createRunRepository } from './run-repository.ts';
 import { createScheduleRepository } from './schedule-repository.ts';
 import { createSecretRepository } from './secret-repository.ts';
+import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { createSqliteRunWrites } from './sqlite-run-writes.ts';
 import { guardRepository, type StoreTarget, translateStoreError } from './store-errors.ts';
 import type { Store, StoreOptions } from './types.ts';
@@ -59,6 +60,10 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     await db.destroy().catch(() => {});
     throw translateStoreError(target, error);
   }
+  const checkpointer =
+    sqlite === undefined || options.backgroundCheckpoints === undefined || sqlite.memory
+      ? undefined
+      : startCheckpointer(sqlite, sqlite.name, options.backgroundCheckpoints.onProblem);
   let closed: Promise<void> | undefined;
   return {
     dialect: target.dialect,
@@ -91,7 +96,10 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       }
     },
     close() {
-      closed ??= db.destroy();
+      closed ??= (async () => {
+        await checkpointer?.stop();
+        await db.destroy();
+      })();
       return closed;
     },
   };

@@ -222,4 +222,9 @@ export interface StoreOptions {
    * (normally `public`). Lets tests and shared databases keep separate, droppable namespaces.
    */
   readonly schema?: string;
+  /**
+   * SQLite only: checkpoint the WAL in a background thread instead of during commits, for
+   * long-running servers (sqlite-checkpointer.ts). Problems of that thread are reported here.
+   */
+  readonly backgroundCheckpoints?: { readonly onProblem: (problem: string) => void };
 }

@@ -9,20 +9,27 @@ import { createHarness, type Harness } from './fixtures/harness.ts';
 
 const workerScript = fileURLToPath(new URL('./fixtures/worker.ts', import.meta.url));
 
-async function startWorker(sqlitePath: string, upstreamUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', workerScript, sqlitePath, upstreamUrl], {
+async function startWorker(
+  sqlitePath: string,
+  upstreamUrl: string,
+  mode: 'claim' | 'eager' = 'claim',
+): Promise<{ child: ChildProcess; eagerRun?: { id: string; status: string } }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', workerScript, sqlitePath, upstreamUrl, mode], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
-  const ready = new Promise<void>((resolve, reject) => {
+  const awaited = mode === 'eager' ? /run (\S+) (\S+)\n/ : /ready\n/;
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('ready')) resolve();
+      const found = awaited.exec(output);
+      if (found !== null) resolve(found);
     });
     child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
   });
-  await ready;
-  return child;
+  return mode === 'eager'
+    ? { child, eagerRun: { id: match[1] as string, status: match[2] as string } }
+    : { child };
 }
 
 async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
@@ -49,7 +56,7 @@ test('a worker killed mid-step is resumed by another: no completed step runs twi
   const queuer = h.engine();
   queuer.load(flowMap(crashFlow), noMappings);
 
-  const first = await startWorker(h.sqlitePath, h.upstream.url);
+  const { child: first } = await startWorker(h.sqlitePath, h.upstream.url);
   children.push(first);
   const run = await queuer.startRun(
     'crash-order',
@@ -66,7 +73,7 @@ test('a worker killed mid-step is resumed by another: no completed step runs twi
   await kill(first, 'SIGKILL');
   assert.equal((await h.store.runs.get(run.id))?.status, 'running', 'the dead worker still holds the lease');
 
-  const second = await startWorker(h.sqlitePath, h.upstream.url);
+  const { child: second } = await startWorker(h.sqlitePath, h.upstream.url);
   children.push(second);
   const done = await queuer.waitForRun(run.id, 20_000);
   await kill(second, 'SIGTERM');
@@ -86,4 +93,35 @@ test('a worker killed mid-step is resumed by another: no completed step runs twi
     ],
   );
   assert.equal(done.attempts, 2, 'claimed twice: once per worker');
+});
+
+test('a run started eagerly (sync webhook) in a process killed mid-step is resumed by another', async () => {
+  h.upstream.behave('/payments/charge', { firstDelayMs: 1000 });
+  const watcher = h.engine();
+  watcher.load(flowMap(crashFlow), noMappings);
+  const { child: first, eagerRun } = await startWorker(h.sqlitePath, h.upstream.url, 'eager');
+  children.push(first);
+  assert.equal(eagerRun?.status, 'running', 'created under the starting process lease');
+  const runId = eagerRun?.id as string;
+  // The upstream already saw the first test's calls: wait for this run's own step 2.
+  for (const deadline = Date.now() + 10_000; h.upstream.count(`${runId}:charge`) === 0; ) {
+    assert.ok(Date.now() < deadline, 'step 2 of the eager run never arrived');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.deepEqual(
+    (await h.store.runs.listSteps(runId)).map((step) => step.stepId),
+    ['reserve'],
+    'step 1 is persisted before step 2 starts',
+  );
+  await kill(first, 'SIGKILL');
+  assert.equal((await h.store.runs.get(runId))?.status, 'running', 'the dead process still holds the lease');
+
+  const { child: second } = await startWorker(h.sqlitePath, h.upstream.url);
+  children.push(second);
+  const done = await watcher.waitForRun(runId, 20_000);
+  await kill(second, 'SIGTERM');
+  assert.equal(done.status, 'succeeded');
+  assert.equal(h.upstream.count(`${runId}:reserve`), 1, 'step 1 side effect happened once');
+  assert.equal(h.upstream.count(`${runId}:charge`), 2, 'the step in flight is repeated under its key');
+  assert.equal(done.attempts, 2, 'the eager start, then one claim');
 });

@@ -359,6 +359,46 @@ describe('engine', () => {
     await next.stop(1000);
   });
 
+  test('an eager start runs at once under this worker’s lease, queues without a free slot or when paused', async () => {
+    const flow = defineFlow({
+      name: 'eager',
+      steps: [{ id: 'send', type: 'call', system: 'crm', operation: 'eager' }],
+    });
+    h.upstream.behave('/crm/eager', { firstDelayMs: 600 });
+    const engine = h.engine({ concurrency: 1, workerId: 'eager-worker' });
+    engine.load(flowMap(flow), noMappings);
+    await engine.start();
+    const options = { triggerType: 'webhook', correlationId: 'c', eager: true };
+    const first = await engine.startRun('eager', { n: 1 }, options);
+    assert.equal(first.status, 'running', 'created leased, not queued');
+    assert.equal(first.leaseOwner, 'eager-worker');
+    assert.equal(first.attempts, 1);
+    // The one slot is taken: the second start is queued and claimed once the first finishes.
+    const second = await engine.startRun('eager', { n: 2 }, options);
+    assert.equal(second.status, 'queued');
+    const [one, two] = await Promise.all([
+      engine.waitForRun(first.id, 10_000),
+      engine.waitForRun(second.id, 10_000),
+    ]);
+    assert.equal(one.status, 'succeeded');
+    assert.equal(two.status, 'succeeded');
+    assert.ok((two.finishedAt ?? 0) >= (one.finishedAt ?? 0));
+    assert.equal((await h.store.runs.get(second.id))?.attempts, 1, 'claimed once');
+
+    await h.store.flowPauses.pause('eager', 'test', Date.now());
+    const paused = await engine.startRun('eager', { n: 3 }, options);
+    assert.equal(paused.status, 'queued', 'a paused flow queues its runs');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal((await h.store.runs.get(paused.id))?.status, 'queued', 'and nobody claims them');
+    await h.store.flowPauses.resume('eager');
+    engine.load(flowMap(flow), noMappings);
+    assert.equal((await engine.waitForRun(paused.id, 10_000)).status, 'succeeded');
+    assert.equal(h.upstream.count(`${first.id}:send`), 1);
+    assert.equal(h.upstream.count(`${second.id}:send`), 1);
+    assert.equal(h.upstream.count(`${paused.id}:send`), 1);
+    await engine.stop(1000);
+  });
+
   test('records run metrics', async () => {
     const text = await h.metrics.registry.metrics();
     assert.match(text, /conflux_runs_total\{flow="place-order",status="succeeded"\} [1-9]/);

@@ -14,6 +14,7 @@ import type { DriftRecorder } from '../drift/drift-recorder.ts';
 import { pages } from '../pagination/paginate.ts';
 import { paginationOf } from '../pagination/pagination-of.ts';
 import type { Operation, SystemCaller, SystemDescription, SystemResponse } from '../types.ts';
+import { attemptSignal } from './attempt-signal.ts';
 import { buildFollowRequest, buildHttpRequest, type HttpRequest } from './build-http-request.ts';
 import { type Attempt, failure, parseBody } from './call-failure.ts';
 import { publishToChannel, subscribeToChannel } from './channel-exchange.ts';
@@ -92,15 +93,14 @@ export function createSystemCaller(options: SystemCallerOptions): SystemCaller &
     signal: AbortSignal | undefined,
     tls?: Credentials['tls'],
   ): Promise<Attempt> {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal === undefined ? timeout : AbortSignal.any([timeout, signal]);
+    const deadline = attemptSignal(timeoutMs, signal);
     try {
       const answer = await poolFor(request.origin, tls).request({
         path: request.path,
         method: request.method as 'GET',
         headers: request.headers,
         ...(request.body === undefined ? {} : { body: request.body }),
-        signal: combined,
+        signal: deadline.signal,
       });
       const text = await answer.body.text();
       const headers: Record<string, string> = {};
@@ -111,8 +111,10 @@ export function createSystemCaller(options: SystemCallerOptions): SystemCaller &
       return { kind: 'answer', response, retryAfter: headers['retry-after'] };
     } catch (error) {
       if (signal?.aborted === true) throw signal.reason ?? error;
-      if (timeout.aborted) return { kind: 'timeout' };
+      if (deadline.timedOut()) return { kind: 'timeout' };
       return { kind: 'network', error };
+    } finally {
+      deadline.dispose();
     }
   }
 
