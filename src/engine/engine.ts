@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { v7 as uuidv7 } from 'uuid';
 import { ConfluxError } from '../errors/index.ts';
+import { randomPooledBytes } from '../observability/index.ts';
 import type { RunRecord } from '../store/index.ts';
 import { createQueueMetrics } from './backpressure/queue-metrics.ts';
 import { withClaimCheck } from './claim-check/claim-check.ts';
@@ -95,8 +96,9 @@ export function createEngine(deps: EngineDeps): Engine {
       return collected.run;
     }
     // Time-ordered (UUIDv7): new runs and their steps land at the right edge of the primary-key
-    // indexes instead of on random pages, so a commit rewrites few pages.
-    const runId = options.id ?? uuidv7();
+    // indexes instead of on random pages, so a commit rewrites few pages. Random bits come from a
+    // pool: uuid asks the CSPRNG for 16 bytes per id, 1.5 % of the CPU under load.
+    const runId = options.id ?? uuidv7({ random: randomPooledBytes(16) });
     const decision = await decideStart(store, flow, runId, input);
     if (decision.existing !== undefined) {
       const active = await store.runs.get(decision.existing);

@@ -31,6 +31,44 @@ describe('$formatDate', () => {
     assert.equal(formatDate('2024-01-01T10:00:00Z', 'HHmm Z', 'America/Los_Angeles'), '0200 -0800');
   });
 
+  test('every instant around DST changes and odd offsets shows the wall clock Intl shows', () => {
+    const reference = (millis: number, timeZone: string) => {
+      const parts = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      }).formatToParts(new Date(millis));
+      const part = (type: string) => parts.find((p) => p.type === type)?.value;
+      return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')}`;
+    };
+    const cases: [string, string][] = [
+      ['Europe/Berlin', '2024-03-31T00:00:00Z'], // spring forward at 01:00 UTC
+      ['Europe/Berlin', '2024-10-27T00:00:00Z'], // fall back at 01:00 UTC
+      ['America/New_York', '2024-11-03T05:00:00Z'],
+      ['Australia/Lord_Howe', '2024-04-06T14:00:00Z'], // a half-hour DST shift
+      ['Asia/Kathmandu', '2024-01-01T00:00:00Z'], // +05:45
+      ['Europe/Amsterdam', '1900-01-01T00:00:00Z'], // local mean time, +00:19:32
+    ];
+    for (const [zone, from] of cases) {
+      const start = Date.parse(from);
+      // Every 7 minutes and 13 seconds over four hours, twice: remembered offsets the second time.
+      for (let pass = 0; pass < 2; pass += 1) {
+        for (let millis = start; millis < start + 4 * 3600_000; millis += 433_000) {
+          assert.equal(
+            formatDate(millis, 'yyyy-MM-dd HH:mm:ss', zone),
+            reference(millis, zone),
+            `${zone} ${millis}`,
+          );
+        }
+      }
+    }
+  });
+
   test('quoted text is literal; unknown letters are an error', () => {
     assert.equal(formatDate(MARCH_5, "yyyy-MM-dd'T'HH:mm"), '2024-03-05T13:30');
     assert.equal(formatDate(MARCH_5, "'week of' d"), 'week of 5');
