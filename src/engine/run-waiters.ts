@@ -22,11 +22,29 @@ export interface RunWaiters {
 
 /**
  * Waiting for a run: an in-process notification when this process runs it (the sync-webhook
- * hot path, which also hands over the unredacted output), and a store poll for runs that
- * another process executes.
+ * hot path, which also hands over the unredacted output); for runs that another process
+ * executes, a store read when the store announces the run finished (PostgreSQL), and a poll.
  */
 export function createRunWaiters(store: Store, pollIntervalMs: number): RunWaiters {
   const waiters = new Map<string, Set<(run: RunRecord) => void>>();
+  // Store reads owed to waiters whose run another process finished (PostgreSQL notices).
+  const announced = new Map<string, Set<() => void>>();
+  let listening = false;
+  function onAnnounced(runId: string, read: () => void): () => void {
+    if (!listening) {
+      listening = true;
+      store.runNotices.subscribe((finished) => {
+        for (const pending of announced.get(finished) ?? []) pending();
+      });
+    }
+    const set = announced.get(runId) ?? new Set();
+    announced.set(runId, set);
+    set.add(read);
+    return () => {
+      set.delete(read);
+      if (set.size === 0) announced.delete(runId);
+    };
+  }
   // Runs this process finished lately, as handed to notify(): a fast run can finish before its
   // starter calls wait(), and that starter still deserves the unredacted output.
   const recent = new Map<string, RunRecord>();
@@ -55,8 +73,13 @@ export function createRunWaiters(store: Store, pollIntervalMs: number): RunWaite
       if (finished !== undefined) return Promise.resolve(finished);
       return new Promise<RunRecord>((resolve, reject) => {
         let poll: NodeJS.Timeout | undefined;
+        let settled = false;
+        let stopListening = () => {};
         const settle = (finish: () => void) => {
+          if (settled) return;
+          settled = true;
           unsubscribe();
+          stopListening();
           clearTimeout(deadline);
           clearTimeout(poll);
           finish();
@@ -75,6 +98,8 @@ export function createRunWaiters(store: Store, pollIntervalMs: number): RunWaite
           timeoutMs,
         );
         const check = async () => {
+          if (settled) return;
+          clearTimeout(poll);
           try {
             const run = await store.runs.get(runId);
             if (run === undefined) {
@@ -85,15 +110,22 @@ export function createRunWaiters(store: Store, pollIntervalMs: number): RunWaite
               );
             } else if (isFinished(run)) {
               settle(() => resolve(run));
-            } else {
+            } else if (!settled) {
+              clearTimeout(poll);
               poll = setTimeout(check, pollIntervalMs);
             }
           } catch (error) {
             settle(() => reject(error));
           }
         };
-        if (heldHere) poll = setTimeout(check, pollIntervalMs);
-        else void check();
+        if (heldHere) {
+          poll = setTimeout(check, pollIntervalMs);
+        } else {
+          // Executed elsewhere: read the store as soon as the run is announced finished, and
+          // at the poll interval in case an announcement is lost.
+          stopListening = onAnnounced(runId, () => void check());
+          void check();
+        }
       });
     },
   };

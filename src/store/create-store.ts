@@ -20,6 +20,7 @@ import { createPayloadRepository } from './payload-repository.ts';
 import { createPlanRepository } from './plan-repository.ts';
 import { createQuotaRepository } from './quota-repository.ts';
 import { createRunMaintenanceRepository } from './run-maintenance-repository.ts';
+import { createPostgresRunNotices, NO_RUN_NOTICES } from './run-notices.ts';
 import { createRunRepository } from './run-repository.ts';
 import { createScheduleRepository } from './schedule-repository.ts';
 import { createSecretRepository } from './secret-repository.ts';
@@ -60,6 +61,8 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     await db.destroy().catch(() => {});
     throw translateStoreError(target, error);
   }
+  const runNotices =
+    target.dialect === 'postgres' ? createPostgresRunNotices(options.databaseUrl ?? '') : NO_RUN_NOTICES;
   const checkpointer =
     sqlite === undefined || options.backgroundCheckpoints === undefined || sqlite.memory
       ? undefined
@@ -69,6 +72,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     dialect: target.dialect,
     keys: guardRepository(target, createApiKeyRepository(db)),
     secrets: guardRepository(target, createSecretRepository(db)),
+    runNotices,
     runs: guardRepository(target, {
       ...createRunRepository(db, target.dialect),
       ...(sqlite === undefined ? {} : createSqliteRunWrites(db, sqlite)),
@@ -98,6 +102,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     close() {
       closed ??= (async () => {
         await checkpointer?.stop();
+        await runNotices.close();
         await db.destroy();
       })();
       return closed;

@@ -3,11 +3,12 @@
  * a worker that dies simply lets its lease expire and another claims the run again. Every
  * state change after claim is conditional on the caller still owning the lease.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './db-schema.ts';
 import { encodeJson } from './json-column.ts';
 import { decodeRunCursor, encodeRunCursor } from './run-cursor.ts';
 import { applyRunFilter } from './run-filter.ts';
+import { RUN_FINISHED_CHANNEL } from './run-notices.ts';
 import { newRunRow, toRunRecord, toStepRecord } from './run-rows.ts';
 import type { Dialect, RunRecord, RunRepository, RunStatus } from './types.ts';
 
@@ -152,7 +153,10 @@ export function createRunRepository(db: Kysely<Database>, dialect: Dialect): Run
         .where('status', '=', 'running')
         .where('lease_owner', '=', owner)
         .executeTakeFirst();
-      return update.numUpdatedRows > 0n;
+      if (update.numUpdatedRows === 0n) return false;
+      // Waiters in other processes (a gateway answering a sync webhook) hear of it at once.
+      if (dialect === 'postgres') await sql`select pg_notify(${RUN_FINISHED_CHANNEL}, ${id})`.execute(db);
+      return true;
     },
 
     async requeue(id, owner, availableAt, error, now) {

@@ -41,6 +41,9 @@ export function createWriteBatch(db: Kysely<Database>, database: SqliteDatabase.
       try {
         results.push({ ok: true, value: operation() });
       } catch (error) {
+        // Some errors (I/O, disk full) roll back the whole transaction: then nothing of the
+        // batch is stored and every caller must hear so.
+        if (!database.inTransaction) throw error;
         results.push({ ok: false, value: error });
       }
     }

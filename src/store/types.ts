@@ -22,6 +22,7 @@ import type {
   PlanRepository,
 } from './identity-types.ts';
 import type { QuotaRepository } from './quota-types.ts';
+import type { RunNotices } from './run-notices.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -209,6 +210,8 @@ export interface Store {
   readonly adminPrincipals: AdminPrincipalRepository;
   /** Resolves when the database answers; throws STORE_UNAVAILABLE otherwise. */
   ping(): Promise<void>;
+  /** Announcements of runs finished by other processes (PostgreSQL); sync waiters use them. */
+  readonly runNotices: RunNotices;
   close(): Promise<void>;
 }
 

@@ -26,7 +26,7 @@ let upstream: CountingUpstream;
 const stores: Store[] = [];
 const engines: Engine[] = [];
 
-async function startEngine(name: string): Promise<Engine> {
+async function startEngine(name: string, options: { pollIntervalMs?: number; start?: boolean } = {}) {
   // Each engine gets its own store (its own connection pool), as separate processes would.
   const store = await createStore({ sqlitePath: '', databaseUrl: POSTGRES_URL, schema });
   stores.push(store);
@@ -37,13 +37,13 @@ async function startEngine(name: string): Promise<Engine> {
     logger: silentLogger,
     metrics: createMetrics(),
     workerId: name,
-    pollIntervalMs: 20,
+    pollIntervalMs: options.pollIntervalMs ?? 20,
     leaseMs: 5000,
     concurrency: 4,
   });
   engine.load(flowMap(flow), noMappings);
   engines.push(engine);
-  await engine.start();
+  if (options.start !== false) await engine.start();
   return engine;
 }
 
@@ -86,4 +86,27 @@ test('two engines on one PostgreSQL store share 40 runs and execute none twice',
   for (const run of finished) assert.equal(run.attempts, 1, 'claimed exactly once');
   const steps = await Promise.all(runs.map((run) => stores[0]?.runs.listSteps(run.id)));
   for (const list of steps) assert.equal(list?.length, 2);
+});
+
+test('a waiter in a process that executes nothing hears at once that another process finished the run', async () => {
+  // Like a gateway-only process answering a sync webhook: it queues and waits. Its poll is a
+  // minute, so only the store's announcement (LISTEN/NOTIFY) can end the wait in time.
+  const gateway = await startEngine('gateway-only', { pollIntervalMs: 60_000, start: false });
+  await startEngine('worker-c');
+  const runs = await Promise.all(
+    [1, 2, 3].map((n) =>
+      gateway.startRun(
+        'sync-contact',
+        { n },
+        { triggerType: 'webhook', correlationId: `g-${n}`, eager: true },
+      ),
+    ),
+  );
+  for (const run of runs)
+    assert.equal(run.status, 'queued', 'a process without a worker never starts eagerly');
+  const finished = await Promise.all(runs.map((run) => gateway.waitForRun(run.id, 20_000)));
+  assert.deepEqual(
+    finished.map((run) => run.status),
+    ['succeeded', 'succeeded', 'succeeded'],
+  );
 });
