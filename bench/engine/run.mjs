@@ -8,6 +8,7 @@
 // n8n and Node-RED are installed from npm into bench/.scratch/ (gitignored) when missing.
 //
 // Usage: node bench/engine/run.mjs [--seconds 15] [--only conflux,n8n,node-red,async,recovery,sqlite] [--profile]
+//        node bench/engine/run.mjs --report   (rewrites the section from the last run's results)
 // Writes the "Engine" section of bench/RESULTS.md and bench/.scratch/engine-results.json.
 import { execFileSync, spawn } from 'node:child_process';
 import {
@@ -585,6 +586,12 @@ function benchSqlite() {
 
 // ---------------------------------------------------------------------------------------------
 
+// --report: rewrite the section from the last run's bench/.scratch/engine-results.json.
+if (args.includes('--report')) {
+  writeResults(JSON.parse(readFileSync(join(scratch, 'engine-results.json'), 'utf8')));
+  process.exit(0);
+}
+
 // Conflux runs as installed (`npm start`): the compiled dist/, not TypeScript through tsx.
 if (['conflux', 'async', 'recovery'].some((name) => only.has(name))) {
   log('npm run build');
@@ -631,15 +638,15 @@ function writeResults(r) {
     x === undefined
       ? ''
       : x.failed !== undefined
-        ? `| ${label} | did not run: ${x.failed.split('\n')[0].slice(0, 160)} | | | | | |\n`
-        : `| ${label} | ${fmt(x.runsPerSecond)} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${fmt(x.errors)} / ${fmt(x.non2xx)} | ${fmt(x.cpuMsPerRun)} | ${fmt(x.runsPerCpuSecond)} |\n`;
+        ? `| ${label} | did not run: ${x.failed.split('\n')[0].slice(0, 160)} | | | | | | |\n`
+        : `| ${label} | ${fmt(x.runsPerSecond)} | ${fmt(x.p50)} | ${fmt(x.p90)} | ${fmt(x.p99)} | ${fmt(x.errors)} / ${fmt(x.non2xx)} | ${fmt(x.cpuMsPerRun)} | ${fmt(x.runsPerCpuSecond)} |\n`;
   const ratio = (a, b) =>
     a?.runsPerSecond && b?.runsPerSecond ? (a.runsPerSecond / b.runsPerSecond).toFixed(1) : 'n/a';
   let text = '<!-- engine:start -->\n## Engine (bench/engine)\n\n';
   text += `Run ${r.startedAt} on ${r.machine.cpus} cores (${r.machine.model}), Node ${r.machine.node}; load average before ${r.machine.loadavg.join(' ')}, after ${r.machineAfter.loadavg.join(' ')}. `;
   text += `Flow: webhook → map five fields (one a date reformat) → HTTP call to a local upstream → respond; ${r.connections} connections, ${r.seconds} s after a 3 s warm-up. Load generator (autocannon) on core 0, system under test and upstream on core 1.\n\n`;
   text +=
-    '| system | runs/s | p50 ms | p99 ms | errors / non-2xx | CPU ms per run | runs per CPU-second |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n';
+    '| system | runs/s | p50 ms | p90 ms | p99 ms | errors / non-2xx | CPU ms per run | runs per CPU-second |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n';
   text += row('Conflux (sync webhook; every run and step checkpointed in SQLite)', s.conflux);
   text += row(`n8n ${N8N_VERSION} (SQLite default, execution data saved)`, s.n8n);
   text += row(`Node-RED ${NODE_RED_VERSION} (no persistence)`, s['node-red']);
@@ -661,7 +668,7 @@ function writeResults(r) {
     text +=
       s.recovery.failed !== undefined
         ? `\nRecovery: did not run: ${s.recovery.failed.split('\n')[0]}\n`
-        : `\nRecovery after SIGKILL (SQLite, 3,000 async webhooks, killed right after the last 202 with ${s.recovery.pendingAtKill} runs pending, ${s.recovery.runningAtKill} of them mid-run): restart → first resumed run finished in **${s.recovery.restartToFirstResumedRunMs} ms** (process start ${s.recovery.restartToReadyMs} ms, then ${s.recovery.readyToFirstResumedRunMs} ms); backlog drained ${s.recovery.restartToDrainedMs} ms after restart; ${s.recovery.succeeded}/${s.recovery.runs} runs succeeded.\n`;
+        : `\nRecovery after SIGKILL (SQLite, 3,000 async webhooks, killed right after the last 202 with ${s.recovery.pendingAtKill} runs pending, ${s.recovery.runningAtKill} of them mid-run): restart → first resumed run finished in **${s.recovery.restartToFirstResumedRunMs} ms** (${s.recovery.readyToFirstResumedRunMs < 0 ? `before /readyz first answered, ${s.recovery.restartToReadyMs} ms after restart: the resumed runs start while the listeners open` : `process start ${s.recovery.restartToReadyMs} ms, then ${s.recovery.readyToFirstResumedRunMs} ms`}); backlog drained ${s.recovery.restartToDrainedMs} ms after restart; ${s.recovery.succeeded}/${s.recovery.runs} runs succeeded.\n`;
   }
   if (s.sqlite && s.sqlite.failed === undefined) {
     text +=
@@ -675,7 +682,7 @@ function writeResults(r) {
     text += `\nCPU profile of the Conflux process (\`--profile\`; ${r.profile.note}). By module: ${r.profile.modules.map((p) => `${p.name} ${p.percent}%`).join(', ')}.\n`;
     text += `Top functions (self time): ${r.profile.functions.map((p) => `${p.name} ${p.percent}%`).join('; ')}.\n`;
   }
-  text += `\nCommand: \`node bench/engine/run.mjs --seconds ${r.seconds}${profile ? ' --profile' : ''}\`; per system: \`${s.conflux?.command ?? s.n8n?.command ?? ''}\`.\n<!-- engine:end -->\n`;
+  text += `\nCommand: \`node bench/engine/run.mjs --seconds ${r.seconds}${r.profile ? ' --profile' : ''}\`; per system: \`${s.conflux?.command ?? s.n8n?.command ?? ''}\`.\n<!-- engine:end -->\n`;
   const file = join(repo, 'bench/RESULTS.md');
   const current = existsSync(file)
     ? readFileSync(file, 'utf8')
