@@ -1,6 +1,12 @@
 import type { ApiKeyService } from '../identity/index.ts';
 import type { Logger, Metrics } from '../observability/index.ts';
-import type { FlowVersionRecord, RunFilter, RunRecord, RunRepository } from '../store/index.ts';
+import type {
+  CollectedTrigger,
+  FlowVersionRecord,
+  RunFilter,
+  RunRecord,
+  RunRepository,
+} from '../store/index.ts';
 import type { GatewayAdmin } from './gateway-admin.ts';
 import type { IdentityAdmin } from './identity-admin.ts';
 import type { SystemsAdmin } from './systems-admin.ts';
@@ -11,6 +17,8 @@ export interface AdminDependencies {
   readonly metrics: Metrics;
   readonly keys: ApiKeyService;
   readonly runs: RunRepository;
+  /** The triggers a debounced or batched run collected, superseded ones included. */
+  readonly collectedTriggers: (runId: string) => Promise<readonly CollectedTrigger[]>;
   readonly secrets: {
     set(name: string, value: string): Promise<void>;
     list(): Promise<string[]>;

@@ -26,6 +26,10 @@ const program = new Command('conflux')
   .description('Conflux: API gateway, integration engine and agent layer in one program')
   .version(VERSION, '-v, --version')
   .showHelpAfterError()
+  // Options belong to the command they follow. `runs` both lists and has subcommands taking
+  // the same options: otherwise `runs show <id> --project x` and `runs replay --all --flow y`
+  // gave those options to the listing.
+  .enablePositionalOptions()
   .exitOverride();
 
 program

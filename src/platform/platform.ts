@@ -275,6 +275,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       gateway: createGatewayAdmin({ gateway, stats, traces, runtime: () => runtime, windowSeconds: 60 }),
       keys: core.keys,
       runs: core.store.runs,
+      collectedTriggers: (runId) => core.store.flowControl.collected(runId),
       secrets: {
         async set(name, value) {
           await core.vault.set(name, value);

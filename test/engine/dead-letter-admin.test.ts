@@ -78,6 +78,7 @@ describe('dead letters over the admin API', () => {
         metrics,
         keys: core.keys,
         runs: core.store.runs,
+        collectedTriggers: (runId) => core.store.flowControl.collected(runId),
         secrets: { set: (name, value) => core.vault.set(name, value), list: () => core.vault.list() },
         verifyAdminToken: (token) => token === TOKEN,
         ready: async () => true,

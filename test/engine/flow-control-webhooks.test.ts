@@ -4,12 +4,14 @@
  * followed by a restart that still starts their runs.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
-import { type ConfluxProcess, startConflux, stopConflux } from '../e2e/harness.ts';
+import { type ConfluxProcess, REPO, startConflux, stopConflux } from '../e2e/harness.ts';
 
 const echo = "steps:\n  - { id: echo, type: map, expression: 'trigger.body' }\n";
 
@@ -64,6 +66,7 @@ interface RunView {
   status: string;
   input: unknown;
   output: unknown;
+  collected?: { seq: number; status: string; supersededBy: string | null; input: unknown }[];
 }
 
 describe('debounce and batching over real webhooks', () => {
@@ -114,7 +117,32 @@ describe('debounce and batching over real webhooks', () => {
     assert.equal(done.status, 'succeeded');
     assert.deepEqual(done.output, { customer: 'acme', n: 4 });
     assert.deepEqual((done.input as { body: unknown }).body, { customer: 'acme', n: 4 });
+    // The admin API shows every collected trigger: three superseded, each by the next one.
+    const collected = done.collected ?? [];
+    assert.deepEqual(
+      collected.map((trigger) => [
+        trigger.seq,
+        trigger.status,
+        (trigger.input as { body: { n: number } }).body.n,
+      ]),
+      [
+        [1, 'superseded', 1],
+        [2, 'superseded', 2],
+        [3, 'superseded', 3],
+        [4, 'started', 4],
+      ],
+    );
+    assert.ok(collected.slice(0, 3).every((trigger) => trigger.supersededBy !== null));
+    assert.equal(collected[3]?.supersededBy, null);
     assert.deepEqual((await finished(otherKey)).output, { customer: 'globex', n: 1 });
+    // The CLI, beside the running server, prints one line per collected trigger.
+    const shown = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'runs', 'show', ids[0] ?? '', '--project', dir],
+      { cwd: REPO, timeout: 60_000 },
+    );
+    assert.equal((shown.stdout.match(/trigger #\d superseded by /g) ?? []).length, 3);
+    assert.match(shown.stdout, /trigger #4 started/);
   });
 
   test('batch: seven webhooks make batches of 3, 3 and 1 in arrival order', async () => {

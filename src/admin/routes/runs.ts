@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ConfluxError } from '../../errors/index.ts';
-import type { RunFilter, RunRecord, RunStatus, StepRecord } from '../../store/index.ts';
+import type { CollectedTrigger, RunFilter, RunRecord, RunStatus, StepRecord } from '../../store/index.ts';
 import type { AdminDependencies } from '../ports.ts';
 
 const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'dead'] as const;
@@ -107,6 +107,23 @@ export function registerRunRoutes(app: FastifyInstance, deps: AdminDependencies)
             properties: {
               ...runSchema.properties,
               steps: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              collected: {
+                type: 'array',
+                description:
+                  'Debounce and batching: the triggers this run collected, in arrival order, superseded ones included',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    seq: { type: 'integer' },
+                    status: { type: 'string', enum: ['pending', 'superseded', 'started'] },
+                    supersededBy: { type: ['string', 'null'] },
+                    input: anyJson,
+                    receivedAt: { type: 'string' },
+                    settledAt: { type: ['string', 'null'] },
+                  },
+                },
+              },
             },
           },
         },
@@ -118,8 +135,15 @@ export function registerRunRoutes(app: FastifyInstance, deps: AdminDependencies)
         throw new ConfluxError('ENGINE_RUN_NOT_FOUND', `No run with id ${request.params.id}.`, {
           details: { runId: request.params.id },
         });
-      const steps = await deps.runs.listSteps(run.id);
-      return { ...presentRun(run), steps: steps.map(presentStep) };
+      const [steps, collected] = await Promise.all([
+        deps.runs.listSteps(run.id),
+        deps.collectedTriggers(run.id),
+      ]);
+      return {
+        ...presentRun(run),
+        steps: steps.map(presentStep),
+        ...(collected.length === 0 ? {} : { collected: collected.map(presentCollected) }),
+      };
     },
   );
 
@@ -225,5 +249,17 @@ function presentStep(step: StepRecord): object {
     error: step.error,
     startedAt: new Date(step.startedAt).toISOString(),
     durationMs: step.finishedAt - step.startedAt,
+  };
+}
+
+function presentCollected(trigger: CollectedTrigger): object {
+  return {
+    id: trigger.id,
+    seq: trigger.seq,
+    status: trigger.status,
+    supersededBy: trigger.supersededBy,
+    input: trigger.input,
+    receivedAt: new Date(trigger.createdAt).toISOString(),
+    settledAt: trigger.settledAt === null ? null : new Date(trigger.settledAt).toISOString(),
   };
 }

@@ -91,7 +91,13 @@ export function registerRuns(program: Command, output: (json: boolean) => Output
       const out = output(options.json === true);
       const found = await withCore(options.project, async (core) => {
         const run = await core.store.runs.get(id);
-        return run === undefined ? undefined : { run, steps: await core.store.runs.listSteps(id) };
+        if (run === undefined) return undefined;
+        const collected = await core.store.flowControl.collected(id);
+        return {
+          run,
+          steps: await core.store.runs.listSteps(id),
+          ...(collected.length === 0 ? {} : { collected }),
+        };
       });
       if (found === undefined) throw new ConfluxError('ENGINE_RUN_NOT_FOUND', `No run with id ${id}.`);
       out.result(found);
@@ -103,6 +109,10 @@ export function registerRuns(program: Command, output: (json: boolean) => Output
           `  ${step.stepId.padEnd(16)} ${step.status}  ${step.finishedAt - step.startedAt} ms  attempts ${step.attempts}`,
         );
       if (found.run.error !== null) out.line(`  error: ${JSON.stringify(found.run.error)}`);
+      for (const trigger of found.collected ?? [])
+        out.line(
+          `  trigger #${trigger.seq} ${trigger.status}${trigger.supersededBy === null ? '' : ` by ${trigger.supersededBy}`}  received ${new Date(trigger.createdAt).toISOString()}`,
+        );
     });
   filterOptions(
     runs
