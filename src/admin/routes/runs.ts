@@ -220,6 +220,10 @@ export function registerRunRoutes(app: FastifyInstance, deps: AdminDependencies)
   );
 }
 
+function isoTime(millis: number | null): string | null {
+  return millis === null ? null : new Date(millis).toISOString();
+}
+
 function presentRun(run: RunRecord): object {
   return {
     id: run.id,
@@ -235,7 +239,7 @@ function presentRun(run: RunRecord): object {
     error: run.error,
     createdAt: new Date(run.createdAt).toISOString(),
     updatedAt: new Date(run.updatedAt).toISOString(),
-    finishedAt: run.finishedAt === null ? null : new Date(run.finishedAt).toISOString(),
+    finishedAt: isoTime(run.finishedAt),
   };
 }
 
@@ -260,6 +264,6 @@ function presentCollected(trigger: CollectedTrigger): object {
     supersededBy: trigger.supersededBy,
     input: trigger.input,
     receivedAt: new Date(trigger.createdAt).toISOString(),
-    settledAt: trigger.settledAt === null ? null : new Date(trigger.settledAt).toISOString(),
+    settledAt: isoTime(trigger.settledAt),
   };
 }
