@@ -1,4 +1,4 @@
-import type { Operation } from '../systems/index.ts';
+import type { BudgetAnswer, Operation } from '../systems/index.ts';
 
 /**
  * What the gateway needs from the rest of the platform, stated as narrow ports so that the
@@ -50,8 +50,8 @@ export interface UpstreamOperation {
 export interface OperationBudget {
   /** Waits for room up to `timeoutMs`; rejects with SYSTEM_BUDGET_EXHAUSTED (503, `details.retryAfterMs`) after that. */
   acquire(options: { readonly timeoutMs: number }): Promise<{
-    /** Ends the try with the answer's status and Retry-After; never rejects. */
-    finish(answer?: { readonly status: number; readonly retryAfter?: string | undefined }): Promise<void>;
+    /** Ends the try with the answer's status, Retry-After and quota headers; never rejects. */
+    finish(answer?: BudgetAnswer): Promise<void>;
   }>;
 }
 

@@ -18,9 +18,10 @@ export {
 } from './auth/token-manager.ts';
 export type { BudgetBackend, TakeResult } from './budget/budget-backend.ts';
 export { createMemoryBudgetBackend } from './budget/memory-backend.ts';
+export { quotaHeaders } from './budget/pause-after.ts';
 export { createRedisBudgetBackend, type RedisBudgetOptions } from './budget/redis-backend.ts';
 export { createStoreBudgetBackend } from './budget/store-backend.ts';
-export type { BudgetLease, SystemBudget } from './budget/system-budget.ts';
+export type { BudgetAnswer, BudgetLease, SystemBudget } from './budget/system-budget.ts';
 export {
   createUpstreamBudgets,
   type UpstreamBudgets,

@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isConfluxError } from '../../src/errors/index.ts';
 import { createLogger, createMetrics } from '../../src/observability/index.ts';
 import type { SystemLimits } from '../../src/project/index.ts';
-import { type BudgetBackend, createUpstreamBudgets } from '../../src/systems/index.ts';
+import { pauseAfter } from '../../src/systems/budget/pause-after.ts';
+import { type BudgetBackend, createUpstreamBudgets, quotaHeaders } from '../../src/systems/index.ts';
 import {
   type BudgetTarget,
   budgetSystem,
@@ -100,6 +101,19 @@ for (const makeTarget of [memoryTarget, sqliteTarget, postgresTarget, redisTarge
       assert.match(throttled, /reason="paused"} 3/);
     });
 
+    test('an answer saying the quota is used up pauses every caller until its reset', async () => {
+      const { budgets } = await budgetsOn();
+      const budget = budgets.forSystem(system({ concurrency: 5 }));
+      const lease = await budget.acquire({ timeoutMs: 1000 });
+      const pausedAt = Date.now();
+      // A 200 that used the last call of the window: the next calls wait instead of drawing 429s.
+      await lease.finish({ status: 200, quota: { remaining: '0', reset: '1' } });
+      const next = await budget.acquire({ timeoutMs: 5000 });
+      const waited = Date.now() - pausedAt;
+      await next.finish({ status: 200, quota: { remaining: '41', reset: '60' } });
+      assert.ok(waited >= 950, `the next caller waited ${waited} ms for the quota to reset`);
+    });
+
     test('right after a pause only a fifth of the slots is open (the ramp)', async () => {
       const backend = await target.open();
       const spec = { burst: 1, concurrency: 5, leaseMs: 5000 };
@@ -172,5 +186,37 @@ describe('upstream budget without limits', () => {
     await lease.finish({ status: 429, retryAfter: '1' });
     await budget.acquire({ timeoutMs: 3000 });
     assert.ok(Date.now() - pausedAt >= 950);
+  });
+});
+
+describe('quota headers', () => {
+  const now = Date.parse('2026-11-29T12:00:00Z');
+  const header = (headers: Record<string, string>) => (name: string) => headers[name];
+
+  test('RateLimit-*, X-RateLimit-* and the IETF RateLimit field, in both syntaxes', () => {
+    const cases: [Record<string, string>, number | undefined][] = [
+      [{ 'ratelimit-remaining': '0', 'ratelimit-reset': '30' }, 30_000],
+      [{ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 90) }, 90_000], // GitHub: epoch seconds
+      [{ ratelimit: 'limit=100, remaining=0, reset=12' }, 12_000],
+      [{ ratelimit: '"default";r=0;t=7' }, 7_000],
+      [{ 'ratelimit-remaining': '3', 'ratelimit-reset': '30' }, undefined], // calls left: no pause
+      [{ 'x-ratelimit-remaining': '0' }, undefined], // no reset known: the 429 that follows decides
+      [{ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': 'soon' }, undefined],
+      [{ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 - 5) }, undefined], // already reset
+      [{ 'ratelimit-remaining': '0', 'ratelimit-reset': '86400' }, 600_000], // capped at 10 minutes
+      [{}, undefined],
+    ];
+    for (const [headers, expected] of cases) {
+      assert.equal(
+        pauseAfter(200, undefined, now, quotaHeaders(header(headers))),
+        expected,
+        JSON.stringify(headers),
+      );
+    }
+  });
+
+  test('a 429 still goes by Retry-After, whatever the quota headers say', () => {
+    const quota = quotaHeaders(header({ 'ratelimit-remaining': '0', 'ratelimit-reset': '30' }));
+    assert.equal(pauseAfter(429, '2', now, quota), 2000);
   });
 });

@@ -5,6 +5,7 @@ import { type Dispatcher, errors as undiciErrors } from 'undici';
 import { ConfluxError, isConfluxError } from '../../errors/index.ts';
 import { formatTraceparent, type Span } from '../../observability/index.ts';
 import type { RetrySettings } from '../../project/index.ts';
+import { quotaHeaders } from '../../systems/index.ts';
 import type { TargetHandler } from '../config.ts';
 import type { RequestContext } from '../context.ts';
 import type { OperationBudget } from '../ports.ts';
@@ -103,8 +104,12 @@ export function createProxyTarget(options: ProxyTargetOptions): TargetHandler {
         throw failure;
       }
       span?.setAttributes({ 'http.response.status_code': response.statusCode });
-      // A 429 (or 503 with Retry-After) pauses the system's whole budget.
-      const answer = { status: response.statusCode, retryAfter: single(response.headers['retry-after']) };
+      // A 429 (or 503 with Retry-After, or a used-up quota) pauses the system's whole budget.
+      const answer = {
+        status: response.statusCode,
+        retryAfter: single(response.headers['retry-after']),
+        quota: quotaHeaders((name) => single(response.headers[name])),
+      };
       if (response.statusCode >= 500) breaker?.onFailure();
       else breaker?.onSuccess();
       if (attempt < attempts && retry !== undefined && isRetryableStatus(response.statusCode)) {

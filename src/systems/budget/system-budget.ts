@@ -6,17 +6,26 @@ import type { BudgetBackend } from './budget-backend.ts';
 import { budgetKey, budgetSpec } from './budget-key.ts';
 import type { BudgetDenial } from './budget-state.ts';
 import type { LocalWaiters } from './local-waiters.ts';
-import { pauseAfter } from './pause-after.ts';
+import { pauseAfter, type QuotaHeaders } from './pause-after.ts';
 
 const MAX_RENEWED_HOLD_MS = 10 * 60_000;
+
+/** What a system answered, as far as its budget cares. */
+export interface BudgetAnswer {
+  readonly status: number;
+  readonly retryAfter?: string | undefined;
+  /** The vendor's quota headers (RateLimit, X-RateLimit-Remaining/-Reset). */
+  readonly quota?: QuotaHeaders | undefined;
+}
 
 /** One call's place in the budget. */
 export interface BudgetLease {
   /**
-   * Ends the call with what the system answered: a 429, or a 503 with Retry-After, pauses the
-   * whole budget (before the slot is released, so nobody slips in between). Never rejects.
+   * Ends the call with what the system answered: a 429, a 503 with Retry-After, or an answer
+   * saying the quota is used up pauses the whole budget (before the slot is released, so
+   * nobody slips in between). Never rejects.
    */
-  finish(answer?: { readonly status: number; readonly retryAfter?: string | undefined }): Promise<void>;
+  finish(answer?: BudgetAnswer): Promise<void>;
 }
 
 export interface SystemBudget {
@@ -48,10 +57,13 @@ export function createSystemBudget(system: SystemDefinition, deps: SystemBudgetD
   async function finish(
     holder: string,
     renewal: NodeJS.Timeout | undefined,
-    answer: { readonly status: number; readonly retryAfter?: string | undefined } | undefined,
+    answer: BudgetAnswer | undefined,
   ): Promise<void> {
     clearInterval(renewal);
-    const pauseMs = answer === undefined ? undefined : pauseAfter(answer.status, answer.retryAfter);
+    const pauseMs =
+      answer === undefined
+        ? undefined
+        : pauseAfter(answer.status, answer.retryAfter, Date.now(), answer.quota);
     try {
       if (pauseMs !== undefined) {
         metrics.budgetPauses.inc(labels);

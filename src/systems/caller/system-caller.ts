@@ -8,6 +8,7 @@ import type { SystemDefinition } from '../../project/index.ts';
 import type { ConnectionHealthTracker } from '../auth/connection-health.ts';
 import type { TokenManager } from '../auth/token-manager.ts';
 import { createMemoryBudgetBackend } from '../budget/memory-backend.ts';
+import { quotaHeaders } from '../budget/pause-after.ts';
 import { createUpstreamBudgets, type UpstreamBudgets } from '../budget/upstream-budgets.ts';
 import { detectDrift } from '../drift/detect-drift.ts';
 import type { DriftRecorder } from '../drift/drift-recorder.ts';
@@ -277,9 +278,15 @@ export function createSystemCaller(options: SystemCallerOptions): SystemCaller &
             throw error;
           },
         );
-        // A 429 (or 503 with Retry-After) pauses the whole budget, not just this call.
+        // A 429 (or 503 with Retry-After, or a used-up quota) pauses the whole budget, not just this call.
         await lease.finish(
-          raw.kind === 'answer' ? { status: raw.response.status, retryAfter: raw.retryAfter } : undefined,
+          raw.kind === 'answer'
+            ? {
+                status: raw.response.status,
+                retryAfter: raw.retryAfter,
+                quota: quotaHeaders((name) => raw.response.headers[name]),
+              }
+            : undefined,
         );
         if (raw.kind === 'answer' && raw.response.status === 401 && system.auth.type !== 'none') {
           if (!refreshedAfter401) {
