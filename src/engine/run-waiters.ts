@@ -118,14 +118,12 @@ export function createRunWaiters(store: Store, pollIntervalMs: number): RunWaite
             settle(() => reject(error));
           }
         };
-        if (heldHere) {
-          poll = setTimeout(check, pollIntervalMs);
-        } else {
-          // Executed elsewhere: read the store as soon as the run is announced finished, and
-          // at the poll interval in case an announcement is lost.
-          stopListening = onAnnounced(runId, () => void check());
-          void check();
-        }
+        // Read the store as soon as another process announces the run finished (a run started
+        // here can still end elsewhere, e.g. after a flow-control requeue), and at the poll
+        // interval in case an announcement is lost. A run held here ends through notify().
+        stopListening = onAnnounced(runId, () => void check());
+        if (heldHere) poll = setTimeout(check, pollIntervalMs);
+        else void check();
       });
     },
   };
