@@ -20,53 +20,52 @@ export interface RunWaiters {
   wait(runId: string, timeoutMs: number, heldHere?: boolean): Promise<RunRecord>;
 }
 
+/** Listeners by run id; `add` returns its own removal. */
+function keyedListeners<T>() {
+  const byKey = new Map<string, Set<(value: T) => void>>();
+  return {
+    add(key: string, listener: (value: T) => void): () => void {
+      const set = byKey.get(key) ?? new Set();
+      byKey.set(key, set);
+      set.add(listener);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0) byKey.delete(key);
+      };
+    },
+    call(key: string, value: T): void {
+      for (const listener of byKey.get(key) ?? []) listener(value);
+    },
+  };
+}
+
 /**
  * Waiting for a run: an in-process notification when this process runs it (the sync-webhook
  * hot path, which also hands over the unredacted output); for runs that another process
  * executes, a store read when the store announces the run finished (PostgreSQL), and a poll.
  */
 export function createRunWaiters(store: Store, pollIntervalMs: number): RunWaiters {
-  const waiters = new Map<string, Set<(run: RunRecord) => void>>();
+  // Runs finished by this process, handed over with their unredacted output.
+  const finishedHere = keyedListeners<RunRecord>();
   // Store reads owed to waiters whose run another process finished (PostgreSQL notices).
-  const announced = new Map<string, Set<() => void>>();
+  const announced = keyedListeners<void>();
   let listening = false;
   function onAnnounced(runId: string, read: () => void): () => void {
     if (!listening) {
       listening = true;
-      store.runNotices.subscribe((finished) => {
-        for (const pending of announced.get(finished) ?? []) pending();
-      });
+      store.runNotices.subscribe((finished) => announced.call(finished, undefined));
     }
-    const set = announced.get(runId) ?? new Set();
-    announced.set(runId, set);
-    set.add(read);
-    return () => {
-      set.delete(read);
-      if (set.size === 0) announced.delete(runId);
-    };
+    return announced.add(runId, read);
   }
   // Runs this process finished lately, as handed to notify(): a fast run can finish before its
   // starter calls wait(), and that starter still deserves the unredacted output.
   const recent = new Map<string, RunRecord>();
 
-  function subscribe(runId: string, listener: (run: RunRecord) => void): () => void {
-    let set = waiters.get(runId);
-    if (set === undefined) {
-      set = new Set();
-      waiters.set(runId, set);
-    }
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) waiters.delete(runId);
-    };
-  }
-
   return {
     notify(run) {
       recent.set(run.id, run);
       if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value ?? '');
-      for (const listener of waiters.get(run.id) ?? []) listener(run);
+      finishedHere.call(run.id, run);
     },
     wait(runId, timeoutMs, heldHere = false) {
       const finished = recent.get(runId);
@@ -85,7 +84,7 @@ export function createRunWaiters(store: Store, pollIntervalMs: number): RunWaite
           finish();
         };
         // Subscribed before the first read, so a finish in between is not missed.
-        const unsubscribe = subscribe(runId, (run) => settle(() => resolve(run)));
+        const unsubscribe = finishedHere.add(runId, (run) => settle(() => resolve(run)));
         const deadline = setTimeout(
           () =>
             settle(() =>

@@ -49,6 +49,9 @@ export function quotaHeaders(header: (name: string) => string | undefined): Quot
   return quota.combined === undefined && quota.remaining === undefined ? undefined : quota;
 }
 
+// The IETF `RateLimit` field: `remaining=0, reset=30` (draft 07) or `;r=0;t=30` (later drafts).
+const COMBINED_REMAINING = /(?:^|[;,\s])(?:remaining|r)=(\d+)/;
+const COMBINED_RESET = /(?:^|[;,\s])(?:reset|t)=(\d+)/;
 // A reset above this is an epoch time in seconds (year 2001 on), below it a delay in seconds.
 const EPOCH_SECONDS_FROM = 1_000_000_000;
 
@@ -58,15 +61,9 @@ const EPOCH_SECONDS_FROM = 1_000_000_000;
  * pauses nothing: the 429 that follows still does.
  */
 export function pauseForQuota(quota: QuotaHeaders, now: number): number | undefined {
-  const field = (names: readonly string[]) => {
-    for (const name of names) {
-      const match = new RegExp(`(?:^|[;,\\s])${name}=(\\d+)`).exec(quota.combined ?? '');
-      if (match?.[1] !== undefined) return match[1];
-    }
-    return undefined;
-  };
-  const remaining = quota.remaining ?? field(['remaining', 'r']);
-  const reset = quota.reset ?? field(['reset', 't']);
+  const field = (pattern: RegExp) => pattern.exec(quota.combined ?? '')?.[1];
+  const remaining = quota.remaining ?? field(COMBINED_REMAINING);
+  const reset = quota.reset ?? field(COMBINED_RESET);
   if (remaining === undefined || reset === undefined || Number(remaining.trim()) !== 0) return undefined;
   const seconds = Number(reset.trim());
   if (!Number.isFinite(seconds) || seconds < 0) return undefined;
