@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { ConfluxError } from '../errors/index.ts';
+import { compileDirect, type DirectEvaluation, INDIRECT } from './direct-evaluation.ts';
 import { helpers } from './helpers/index.ts';
 import { DEFAULT_LIMITS, type EvaluationLimits } from './limits.ts';
 import { toPlain } from './to-plain.ts';
@@ -19,10 +20,16 @@ interface JsonataFailure {
   readonly message?: string;
 }
 
+interface Compiled {
+  readonly jsonata: jsonata.Expression;
+  /** The synchronous evaluation of the plain subset (direct-evaluation.ts), when the expression is in it. */
+  readonly direct: DirectEvaluation | undefined;
+}
+
 const CACHE_LIMIT = 2000;
-// Compiled ASTs keyed by limits + text. An Expression is reusable across concurrent
+// Compiled expressions keyed by limits + text. An Expression is reusable across concurrent
 // evaluations: each evaluate() runs in its own frame.
-const cache = new Map<string, jsonata.Expression>();
+const cache = new Map<string, Compiled>();
 
 /** A few characters either side of `position`, with a marker, so authors see the spot. */
 function excerpt(expression: string, position: number | undefined): string | undefined {
@@ -36,15 +43,15 @@ function failureOf(error: unknown): JsonataFailure {
   return typeof error === 'object' && error !== null ? (error as JsonataFailure) : { message: String(error) };
 }
 
-function build(expression: string, limits: EvaluationLimits): jsonata.Expression {
+function build(expression: string, limits: EvaluationLimits): Compiled {
   const compiled = jsonata(expression, { timeout: limits.timeoutMs, stack: limits.maxDepth });
   for (const [name, implementation] of Object.entries(helpers)) {
     compiled.registerFunction(name, implementation as (...args: unknown[]) => unknown);
   }
-  return compiled;
+  return { jsonata: compiled, direct: compileDirect(compiled.ast(), helpers) };
 }
 
-function compiledFor(expression: string, where: string, limits: EvaluationLimits): jsonata.Expression {
+function compiledFor(expression: string, where: string, limits: EvaluationLimits): Compiled {
   const key = `${limits.timeoutMs}:${limits.maxDepth}:${expression}`;
   const hit = cache.get(key);
   if (hit !== undefined) {
@@ -53,7 +60,7 @@ function compiledFor(expression: string, where: string, limits: EvaluationLimits
     cache.set(key, hit);
     return hit;
   }
-  let compiled: jsonata.Expression;
+  let compiled: Compiled;
   try {
     compiled = build(expression, limits);
   } catch (cause) {
@@ -125,11 +132,15 @@ export function compileExpression(
   where: string,
   limits: EvaluationLimits = DEFAULT_LIMITS,
 ): CompiledExpression {
-  const compiled = compiledFor(expression, where, limits);
+  const { jsonata: compiled, direct } = compiledFor(expression, where, limits);
   return {
     expression,
     where,
     async evaluate(input, bindings) {
+      if (direct !== undefined) {
+        const value = direct(input, bindings);
+        if (value !== INDIRECT) return toPlain(value);
+      }
       try {
         return toPlain(await compiled.evaluate(input, bindings));
       } catch (cause) {
