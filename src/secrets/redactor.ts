@@ -15,7 +15,10 @@ export const MIN_REDACTED_LENGTH = 4;
 export interface Redactor {
   /** Adds a value to scrub from now on. */
   register(value: string): void;
-  /** A copy of `value` with every registered string replaced by `[redacted]`; the input is not changed. */
+  /**
+   * A copy of `value` with every registered string replaced by `[redacted]`, or `value` itself
+   * when nothing in it needs scrubbing; the input is never changed.
+   */
   redact(value: unknown): unknown;
 }
 
@@ -32,6 +35,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function createRedactor(): Redactor {
   const values = new Set<string>();
   let pattern: RegExp | undefined;
+  // The same alternatives without the global flag: test() then keeps no state between strings.
+  let probe: RegExp | undefined;
 
   function compiled(): RegExp {
     // Longest first, so a secret containing another is replaced whole.
@@ -43,6 +48,23 @@ export function createRedactor(): Redactor {
       'g',
     );
     return pattern;
+  }
+
+  /**
+   * Whether any string in `value` holds a secret. Most step inputs and outputs hold none, and
+   * looking costs no copy (copying every value before storing it showed in profiles).
+   */
+  function holdsSecret(value: unknown, seen: Set<object>): boolean {
+    if (typeof value === 'string') {
+      probe ??= new RegExp(compiled().source);
+      return probe.test(value);
+    }
+    if (typeof value !== 'object' || value === null || seen.has(value)) return false;
+    seen.add(value);
+    if (Array.isArray(value)) return value.some((item) => holdsSecret(item, seen));
+    if (!isPlainObject(value)) return false;
+    for (const key in value) if (holdsSecret(value[key], seen)) return true;
+    return false;
   }
 
   function walk(value: unknown, seen: Map<object, unknown>): unknown {
@@ -70,9 +92,11 @@ export function createRedactor(): Redactor {
       if (value.length < MIN_REDACTED_LENGTH || values.has(value)) return;
       values.add(value);
       pattern = undefined;
+      probe = undefined;
     },
     redact(value) {
-      return values.size === 0 ? value : walk(value, new Map());
+      if (values.size === 0 || !holdsSecret(value, new Set())) return value;
+      return walk(value, new Map());
     },
   };
 }

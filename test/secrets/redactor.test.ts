@@ -61,4 +61,19 @@ describe('redactor', () => {
     redactor.register('ab');
     assert.equal(redactor.redact('cabbage'), 'cabbage');
   });
+
+  test('a value without any secret comes back as it is; one secret deep inside makes a copy', () => {
+    const redactor = createRedactor();
+    redactor.register('secret-1');
+    const clean = { a: [{ b: 'public' }, 1, null], c: { d: 'also public' } };
+    assert.equal(redactor.redact(clean), clean);
+    const dirty = { a: [{ b: 'public' }, { b: 'x secret-1 y' }], c: { d: 'also public' } };
+    const out = redactor.redact(dirty) as typeof dirty;
+    assert.notEqual(out, dirty);
+    assert.deepEqual(out, { a: [{ b: 'public' }, { b: 'x [redacted] y' }], c: { d: 'also public' } });
+    assert.equal(dirty.a[1]?.b, 'x secret-1 y');
+    // Registering a new value is seen by the next look.
+    redactor.register('public');
+    assert.deepEqual(redactor.redact({ b: 'public' }), { b: '[redacted]' });
+  });
 });
