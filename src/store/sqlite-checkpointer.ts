@@ -53,16 +53,20 @@ export function startCheckpointer(
   });
   worker.unref();
   let stopped: Promise<void> | undefined;
+  let exited = false;
   worker.on('message', (message: { error?: string }) => {
     if (message.error !== undefined) onError(`WAL checkpoint failed: ${message.error}`);
   });
   worker.on('error', (error) => onError(`WAL checkpoint thread failed: ${error.message}`));
   worker.on('exit', () => {
+    exited = true;
     // Without the thread, commits checkpoint again as by default, so the WAL cannot grow unbounded.
     if (stopped === undefined && database.open) database.pragma('wal_autocheckpoint = 1000');
   });
   return {
     stop() {
+      // A thread that already died has nothing to stop (waiting for its exit would never end).
+      if (exited) stopped ??= Promise.resolve();
       stopped ??= new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());
         // Held until it has closed its connection: the process may be about to exit.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { createStore } from '../../src/store/index.ts';
+import { startCheckpointer } from '../../src/store/sqlite-checkpointer.ts';
 
 /** Rows in the database file alone, as a copy without its WAL sees them. */
 function runsInMainFile(dir: string): number {
@@ -54,4 +55,30 @@ test('background checkpoints copy committed runs into the database file while th
     rmSync(dir, { recursive: true, force: true });
   }
   assert.deepEqual(problems, []);
+});
+
+test('when the checkpoint thread dies, the serving connection checkpoints by itself again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'conflux-checkpoint-'));
+  const database = new Database(join(dir, 'serving.db'));
+  database.pragma('journal_mode = WAL');
+  const problems: string[] = [];
+  try {
+    // The thread opens the file by path with fileMustExist: a path that is not there kills it
+    // at start, as any fault of the thread would.
+    const checkpointer = startCheckpointer(database, join(dir, 'missing.db'), (problem) =>
+      problems.push(problem),
+    );
+    assert.equal(database.pragma('wal_autocheckpoint', { simple: true }), 0);
+    const deadline = Date.now() + 10_000;
+    while (database.pragma('wal_autocheckpoint', { simple: true }) !== 1000 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(database.pragma('wal_autocheckpoint', { simple: true }), 1000);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0] ?? '', /WAL checkpoint thread failed/);
+    await checkpointer.stop();
+  } finally {
+    database.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
