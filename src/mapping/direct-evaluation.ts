@@ -22,7 +22,7 @@ import type jsonata from 'jsonata';
 /** What a direct evaluation answers when JSONata has to evaluate the expression instead. */
 export const INDIRECT: unique symbol = Symbol('indirect');
 
-export type Bindings = Readonly<Record<string, unknown>> | undefined;
+type Bindings = Readonly<Record<string, unknown>> | undefined;
 export type DirectEvaluation = (input: unknown, bindings: Bindings) => unknown;
 type Evaluate = (input: unknown, bindings: Bindings) => unknown;
 type Helper = (...args: never[]) => unknown;
