@@ -138,7 +138,7 @@ export function createRunRepository(db: Kysely<Database>, dialect: Dialect): Run
     },
 
     async finish(id, owner, result, now) {
-      const update = await db
+      const update = db
         .updateTable('runs')
         .set({
           status: result.status,
@@ -151,12 +151,16 @@ export function createRunRepository(db: Kysely<Database>, dialect: Dialect): Run
         })
         .where('id', '=', id)
         .where('status', '=', 'running')
-        .where('lease_owner', '=', owner)
-        .executeTakeFirst();
-      if (update.numUpdatedRows === 0n) return false;
-      // Waiters in other processes (a gateway answering a sync webhook) hear of it at once.
-      if (dialect === 'postgres') await sql`select pg_notify(${RUN_FINISHED_CHANNEL}, ${id})`.execute(db);
-      return true;
+        .where('lease_owner', '=', owner);
+      if (dialect !== 'postgres') return (await update.executeTakeFirst()).numUpdatedRows > 0n;
+      // Waiters in other processes (a gateway answering a sync webhook) hear of it at once: the
+      // notice rides on the update's own statement, sent only when a row was finished.
+      const notified = await db
+        .with('finished', () => update.returning('id'))
+        .selectFrom('finished')
+        .select(sql<string>`pg_notify(${RUN_FINISHED_CHANNEL}, finished.id)`.as('notice'))
+        .execute();
+      return notified.length > 0;
     },
 
     async requeue(id, owner, availableAt, error, now) {
