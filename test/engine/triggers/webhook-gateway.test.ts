@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { sign as signGitHub } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
+import Stripe from 'stripe';
 import { type ConfluxProcess, startConflux, stopConflux } from '../../e2e/harness.ts';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -22,6 +23,18 @@ triggers:
     signature: { scheme: github, secret: hook-secret }
 steps:
   - { id: echo, type: map, expression: '{"ref": trigger.body.ref}' }
+`,
+  );
+  writeFileSync(
+    join(dir, 'flows/stripe-event.yaml'),
+    `name: stripe-event
+triggers:
+  - type: webhook
+    path: stripe
+    mode: sync
+    signature: { scheme: stripe, secret: hook-secret }
+steps:
+  - { id: echo, type: map, expression: '{"event": trigger.body.id, "type": trigger.body.type}' }
 `,
   );
   writeFileSync(
@@ -81,7 +94,8 @@ describe('webhook triggers through the real gateway', () => {
 
   test('GitHub-style: a valid X-Hub-Signature-256 runs the flow, a bad one is 401, a replayed delivery 409', async () => {
     const body = JSON.stringify({ ref: 'refs/heads/main' });
-    const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+    // Signed by GitHub's own library, as GitHub signs deliveries.
+    const signature = await signGitHub(SECRET, body);
     const send = (sig: string, delivery: string) =>
       fetch(`${proc.gatewayUrl}/hooks/github`, {
         method: 'POST',
@@ -101,6 +115,30 @@ describe('webhook triggers through the real gateway', () => {
     const replay = await send(signature, 'delivery-1');
     assert.equal(replay.status, 409);
     assert.equal(((await replay.json()) as { code: string }).code, 'ENGINE_WEBHOOK_REPLAYED');
+  });
+
+  test("Stripe-style: signed by Stripe's library runs the flow; tampered or stale is 401", async () => {
+    const stripe = new Stripe('sk_test_unused');
+    const payload = JSON.stringify({ id: 'evt_1', type: 'invoice.paid' });
+    const send = (body: string, header: string) =>
+      fetch(`${proc.gatewayUrl}/hooks/stripe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': header },
+        body,
+      });
+    const header = stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET });
+    const ok = await send(payload, header);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { event: 'evt_1', type: 'invoice.paid' });
+    const tampered = await send(payload.replace('evt_1', 'evt_2'), header);
+    assert.equal(tampered.status, 401);
+    assert.equal(((await tampered.json()) as { code: string }).code, 'ENGINE_WEBHOOK_SIGNATURE_INVALID');
+    const staleHeader = stripe.webhooks.generateTestHeaderString({
+      payload,
+      secret: SECRET,
+      timestamp: Math.floor(Date.now() / 1000) - 3600,
+    });
+    assert.equal((await send(payload, staleHeader)).status, 401);
   });
 
   test('Standard Webhooks: verified, answered early by respond, replay refused, stale timestamp refused', async () => {
