@@ -1,4 +1,5 @@
 import type jsonata from 'jsonata';
+import { finiteNumber, giveUp, STRING_BUILTINS, scalar, text, truthy } from './direct-values.ts';
 
 /**
  * A synchronous evaluator for the JSONata that integrations write most: field paths over objects,
@@ -29,13 +30,6 @@ type Helper = (...args: never[]) => unknown;
 // jsonata's ExprNode type leaves out some kinds the parser produces ('path'); read nodes loosely.
 type Node = { readonly type: string; readonly value?: unknown } & Readonly<Record<string, unknown>>;
 
-/** Thrown inside an evaluation to give up; caught once at the top. Not an Error: no stack to capture. */
-const GIVE_UP = { giveUp: true } as const;
-
-function giveUp(): never {
-  throw GIVE_UP;
-}
-
 // The properties a node of each kind may carry; any other one (predicate, stages, group, focus,
 // keepArray, tuple...) changes its meaning, and the expression goes to JSONata.
 const BASE = ['type', 'value', 'position'];
@@ -63,65 +57,6 @@ function plainNode(node: Node): boolean {
     Object.keys(node).every((key) => allowed.includes(key) || node[key] === undefined)
   );
 }
-
-/** JSONata's effective boolean value, for the values this evaluator passes on. */
-function truthy(value: unknown): boolean {
-  switch (typeof value) {
-    case 'undefined':
-      return false;
-    case 'boolean':
-      return value;
-    case 'string':
-      return value.length > 0;
-    case 'number':
-      return value !== 0;
-    case 'object':
-      if (value === null) return false;
-      // JSONata looks inside arrays (a singleton array is as true as its item).
-      if (Array.isArray(value)) return giveUp();
-      return Object.keys(value).length > 0;
-    default:
-      return giveUp();
-  }
-}
-
-/** `$string` of a scalar as JSONata writes it (numbers to 15 significant digits). */
-function text(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return value;
-    case 'number':
-      if (!Number.isFinite(value)) return giveUp();
-      return String(Number.isInteger(value) ? value : Number(value.toPrecision(15)));
-    case 'boolean':
-      return String(value);
-    case 'object':
-      return value === null ? 'null' : giveUp();
-    default:
-      return giveUp();
-  }
-}
-
-function finiteNumber(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  return typeof value === 'number' && Number.isFinite(value) ? value : giveUp();
-}
-
-function scalar(value: unknown): boolean {
-  return value === null || (typeof value !== 'object' && typeof value !== 'function');
-}
-
-// JSONata built-ins with one string argument (signature <s-:s>): a missing value stays missing.
-const STRING_BUILTINS: Readonly<Record<string, (value: string) => string>> = {
-  lowercase: (value) => value.toLowerCase(),
-  uppercase: (value) => value.toUpperCase(),
-  trim: (value) => {
-    let result = value.replace(/[ \t\n\r]+/gm, ' ');
-    if (result.startsWith(' ')) result = result.substring(1);
-    if (result.endsWith(' ')) result = result.substring(0, result.length - 1);
-    return result;
-  },
-};
 
 function stringBuiltin(apply: (value: string) => string, argument: Evaluate): Evaluate {
   return (input, bindings) => {
