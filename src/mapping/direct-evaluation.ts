@@ -8,7 +8,7 @@ import { finiteNumber, giveUp, STRING_BUILTINS, scalar, text, truthy } from './d
  *
  * Why: JSONata 2 evaluates every node of the tree through an async function. For a five-field
  * mapping that is hundreds of promises, and on the engine's hot path (map → call → respond) it
- * was half of all memory a run allocated and most of the garbage collector's work.
+ * was half of all memory a run allocated, and as much of the garbage collector's work.
  *
  * It agrees with JSONata by construction rather than by reimplementation: it compiles only the
  * node types and node properties listed here (anything else — filters, predicates, grouping,
