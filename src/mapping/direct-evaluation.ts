@@ -1,10 +1,10 @@
 import type jsonata from 'jsonata';
-import { finiteNumber, giveUp, STRING_BUILTINS, scalar, text, truthy } from './direct-values.ts';
+import { finiteNumber, giveUp, ONE_ARGUMENT_BUILTINS, scalar, text, truthy } from './direct-values.ts';
 
 /**
  * A synchronous evaluator for the JSONata that integrations write most: field paths over objects,
  * object constructors, string concatenation, arithmetic, comparisons, conditions, and calls to the
- * helper functions and a few string built-ins.
+ * helper functions and a few one-argument built-ins.
  *
  * Why: JSONata 2 evaluates every node of the tree through an async function. For a five-field
  * mapping that is hundreds of promises, and on the engine's hot path (map → call → respond) it
@@ -56,14 +56,6 @@ function plainNode(node: Node): boolean {
     allowed !== undefined &&
     Object.keys(node).every((key) => allowed.includes(key) || node[key] === undefined)
   );
-}
-
-function stringBuiltin(apply: (value: string) => string, argument: Evaluate): Evaluate {
-  return (input, bindings) => {
-    const value = argument(input, bindings);
-    if (value === undefined) return undefined;
-    return typeof value === 'string' ? apply(value) : giveUp();
-  };
 }
 
 class Compiler {
@@ -280,8 +272,8 @@ class Compiler {
 
   /**
    * `$helper(...)` calls the helper as JSONata does (registered without a signature: arguments
-   * as evaluated); `$lowercase`, `$uppercase` and `$trim` with one argument. A binding of the
-   * same name would shadow the function: give up then.
+   * as evaluated); `$lowercase`, `$uppercase`, `$trim`, `$string`, `$exists` and `$count` with
+   * one argument. A binding of the same name would shadow the function: give up then.
    */
   private call(procedure: Node, argumentNodes: Node[]): Evaluate | undefined {
     if (!plainNode(procedure) || procedure.type !== 'variable') return undefined;
@@ -298,11 +290,10 @@ class Compiler {
         return typeof result === 'function' || result instanceof Promise ? giveUp() : result;
       };
     }
-    const builtin = hasOwn(STRING_BUILTINS, name) ? STRING_BUILTINS[name] : undefined;
+    const builtin = hasOwn(ONE_ARGUMENT_BUILTINS, name) ? ONE_ARGUMENT_BUILTINS[name] : undefined;
     const [argument] = args;
     if (builtin === undefined || argument === undefined || args.length !== 1) return undefined;
-    const apply = stringBuiltin(builtin, argument);
-    return (input, bindings) => (shadowed(bindings) ? giveUp() : apply(input, bindings));
+    return (input, bindings) => (shadowed(bindings) ? giveUp() : builtin(argument(input, bindings)));
   }
 
   private all(nodes: Node[]): Evaluate[] | undefined {

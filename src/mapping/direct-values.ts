@@ -1,6 +1,6 @@
 /**
  * JSONata's value rules for the plain cases the direct evaluator handles (direct-evaluation.ts):
- * its effective boolean, its `$string` of a scalar, its number checks, its one-argument string
+ * its effective boolean, its `$string` of a scalar, its number checks, its one-argument
  * built-ins. Outside those cases each rule gives up, and JSONata itself decides.
  */
 
@@ -58,14 +58,23 @@ export function scalar(value: unknown): boolean {
   return value === null || (typeof value !== 'object' && typeof value !== 'function');
 }
 
-// JSONata built-ins with one string argument (signature <s-:s>): a missing value stays missing.
-export const STRING_BUILTINS: Readonly<Record<string, (value: string) => string>> = {
-  lowercase: (value) => value.toLowerCase(),
-  uppercase: (value) => value.toUpperCase(),
-  trim: (value) => {
+/** A JSONata string built-in (signature <s-:s>): a missing value stays missing, a non-string is JSONata's to refuse. */
+function onString(apply: (value: string) => string): (value: unknown) => unknown {
+  return (value) => (value === undefined ? undefined : typeof value === 'string' ? apply(value) : giveUp());
+}
+
+/** JSONata built-ins called with exactly one argument, for the values this evaluator passes on. */
+export const ONE_ARGUMENT_BUILTINS: Readonly<Record<string, (value: unknown) => unknown>> = {
+  lowercase: onString((value) => value.toLowerCase()),
+  uppercase: onString((value) => value.toUpperCase()),
+  trim: onString((value) => {
     let result = value.replace(/[ \t\n\r]+/gm, ' ');
     if (result.startsWith(' ')) result = result.substring(1);
     if (result.endsWith(' ')) result = result.substring(0, result.length - 1);
     return result;
-  },
+  }),
+  string: (value) => (value === undefined ? undefined : text(value)),
+  exists: (value) => value !== undefined,
+  // A single value counts as a sequence of one; the argument itself is not flattened.
+  count: (value) => (value === undefined ? 0 : Array.isArray(value) ? value.length : 1),
 };

@@ -101,6 +101,10 @@ describe('direct evaluation of plain JSONata', () => {
     ['$toNumber(total, "de-DE")', order],
     ['$default(missing, "fallback")', order],
     ['$default(lines, "fallback")', order],
+    ['$string(count) & "/" & $string(ratio) & "/" & $string(nothing) & "/" & $string(customer.vip)', order],
+    ['$string(missing)', order],
+    ['$exists(id) and $exists(nothing) and $exists(missing) = false', order],
+    ['{"l": $count(lines), "t": $count(customer.tags), "i": $count(id), "m": $count(missing)}', order],
     [
       '{"orderId": id, "name": $clean(customer.first & " " & customer.last), "email": $lowercase(customer.email), "none": missing, "n": {"deep": nested.deeper.value}}',
       order,
@@ -137,6 +141,7 @@ describe('direct evaluation of plain JSONata', () => {
     ['customer.tags or customer', order],
     ['id & lines', order],
     ['$lowercase(count)', order],
+    ['$string(customer)', order],
     ['$formatDate(id, "dd.MM.yyyy")', order],
     ['{count: 1}', order],
     ['{"a": 1, "a": 2}', order],
@@ -173,7 +178,8 @@ describe('direct evaluation of plain JSONata', () => {
       'lines{sku: qty}',
       '$lowercase()',
       '$lowercase(id, id)',
-      '$string(id)',
+      '$string(id, true)',
+      '$count()',
       '/ab/',
     ]) {
       assert.equal(compileDirect(jsonata(expression).ast(), helpers), undefined, expression);
@@ -237,6 +243,9 @@ describe('direct evaluation of plain JSONata', () => {
       '$toNumber(a, "de-DE")',
       '$formatDate(a, "yyyy-MM-dd")',
       '(a; b.c)',
+      '$string(a) & $string(b.c)',
+      '$exists(a.b)',
+      '$count(a)',
     ];
     let directAnswers = 0;
     for (const expression of expressions) {
