@@ -47,8 +47,6 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   function: [...BASE, 'arguments', 'procedure'],
 };
 
-const hasOwn = (value: object, key: string): boolean => Object.hasOwn(value, key);
-
 function plainNode(node: Node): boolean {
   const allowed = ALLOWED[node.type];
   // A property set to undefined (the parser leaves `name: undefined` on calls) is not there.
@@ -98,7 +96,7 @@ class Compiler {
     if (name === '') return (input) => input;
     if (name === '$') return undefined;
     return (_input, bindings) => {
-      if (bindings === undefined || !hasOwn(bindings, name)) return giveUp();
+      if (bindings === undefined || !Object.hasOwn(bindings, name)) return giveUp();
       const value = bindings[name];
       return typeof value === 'function' ? giveUp() : value;
     };
@@ -126,7 +124,7 @@ class Compiler {
       let value = start(input, bindings);
       for (const key of keys) {
         if (Array.isArray(value)) return giveUp();
-        if (value === null || typeof value !== 'object' || !hasOwn(value, key)) return undefined;
+        if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
         value = (value as Record<string, unknown>)[key];
         if (value === undefined) return undefined;
       }
@@ -243,20 +241,16 @@ class Compiler {
     }
     return (input, bindings) => {
       const result: Record<string, unknown> = Object.create(null);
-      const keys: string[] = [];
-      const values: Evaluate[] = [];
+      const seen: string[] = [];
       for (const [key, value] of compiled) {
         const name = key(input, bindings);
         if (name === undefined) continue;
         if (typeof name !== 'string' || name === '_jsonata_lambda' || name === '_jsonata_function')
           return giveUp();
-        if (keys.includes(name)) return giveUp();
-        keys.push(name);
-        values.push(value);
-      }
-      for (let index = 0; index < keys.length; index++) {
-        const value = (values[index] as Evaluate)(input, bindings);
-        if (value !== undefined) result[keys[index] as string] = value;
+        if (seen.includes(name)) return giveUp();
+        seen.push(name);
+        const item = value(input, bindings);
+        if (item !== undefined) result[name] = item;
       }
       return result;
     };
@@ -280,8 +274,8 @@ class Compiler {
     const name = String(procedure.value);
     const args = this.all(argumentNodes);
     if (args === undefined) return undefined;
-    const shadowed = (bindings: Bindings) => bindings !== undefined && hasOwn(bindings, name);
-    if (hasOwn(this.helpers, name)) {
+    const shadowed = (bindings: Bindings) => bindings !== undefined && Object.hasOwn(bindings, name);
+    if (Object.hasOwn(this.helpers, name)) {
       const helper = this.helpers[name] as (...values: unknown[]) => unknown;
       return (input, bindings) => {
         if (shadowed(bindings)) return giveUp();
@@ -290,7 +284,7 @@ class Compiler {
         return typeof result === 'function' || result instanceof Promise ? giveUp() : result;
       };
     }
-    const builtin = hasOwn(ONE_ARGUMENT_BUILTINS, name) ? ONE_ARGUMENT_BUILTINS[name] : undefined;
+    const builtin = Object.hasOwn(ONE_ARGUMENT_BUILTINS, name) ? ONE_ARGUMENT_BUILTINS[name] : undefined;
     const [argument] = args;
     if (builtin === undefined || argument === undefined || args.length !== 1) return undefined;
     return (input, bindings) => (shadowed(bindings) ? giveUp() : builtin(argument(input, bindings)));
